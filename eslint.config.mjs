@@ -1,0 +1,54 @@
+// n8n's community-node rules (the set `n8n-node lint` applies, without the n8n Cloud restrictions: this package
+// needs timers and bundled crypto, so it is self-hosted only — see README "Deviations from n8n conventions").
+import tseslint from 'typescript-eslint';
+import communityNodes from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+
+const community = communityNodes.configs.recommendedWithoutN8nCloudSupport;
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'build/**', 'node_modules/**', 'eslint.config.mjs', 'gulpfile.js', 'scripts/**', '.ci/**'] },
+	...tseslint.configs.recommended,
+	{
+		files: ['**/*.ts'],
+		...community,
+		rules: {
+			...community.rules,
+			'no-console': 'error',
+			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+		},
+	},
+	{
+		// Runtime third-party code enters only through lib/vendor, which the build bundles.
+		files: ['**/*.ts'],
+		ignores: ['lib/vendor/**', 'test/**', 'bench/**'],
+		rules: {
+			'no-restricted-imports': ['error', { patterns: ['@noble/*', 'ws'] }],
+		},
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser },
+		plugins: { ...community.plugins, 'n8n-nodes-base': n8nNodesBase },
+		rules: {
+			...community.rules,
+			...n8nNodesBase.configs.community.rules,
+			'@typescript-eslint/no-unused-expressions': 'off',
+		},
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: n8nNodesBase.configs.credentials.rules,
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		rules: n8nNodesBase.configs.nodes.rules,
+	},
+	{
+		// The CLI and the sandbox are programs that talk to a terminal.
+		files: ['cli/**/*.ts', 'sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+		rules: { 'no-console': 'off' },
+	},
+);
