@@ -1,0 +1,88 @@
+/**
+ * The small framework every `qredo` command shares: one-line errors on stderr, `--help` everywhere,
+ * strict flag parsing (unknown flags are errors), and secret inputs that need not sit on the command line.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { QredoInputError } from '../lib/errors';
+
+/** An error the user caused or can fix; printed as one line, exit code 2 for usage errors and 1 otherwise. */
+export class CliError extends Error {
+	constructor(
+		message: string,
+		readonly exitCode = 1,
+	) {
+		super(message);
+		this.name = 'CliError';
+	}
+}
+
+export interface Command {
+	/** words after `qredo`, e.g. ['keys', 'generate'] */
+	path: string[];
+	summary: string;
+	usage: string;
+	run(argv: string[], io: CliIo): Promise<void> | void;
+}
+
+export interface CliIo {
+	stdout(text: string): void;
+	stderr(text: string): void;
+	readStdin(): string;
+}
+
+export const processIo: CliIo = {
+	stdout: (text) => process.stdout.write(text),
+	stderr: (text) => process.stderr.write(text),
+	readStdin: () => readFileSync(0, 'utf8'),
+};
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses flags strictly; `--help` is always accepted and reported as `help: true`. */
+export function parseFlags<T extends Options>(argv: string[], options: T, usage: string) {
+	try {
+		const { values, positionals } = parseArgs({
+			args: argv,
+			options: { ...options, help: { type: 'boolean', short: 'h' } },
+			strict: true,
+			allowPositionals: false,
+		});
+		return { values, positionals, help: Boolean(values.help) };
+	} catch (error) {
+		// node:util's messages name the flag ("Unknown option '--x'"); keep them, add where to look.
+		throw new CliError(`${(error as Error).message.split('\n')[0]}. Usage: ${usage}`, 2);
+	}
+}
+
+/**
+ * Reads a secret given as `--flag VALUE`, `--flag -` (standard input) or `--flag-file PATH`, so keys can stay out
+ * of shell history and the process list. Exactly one form must be used.
+ */
+export function readSecret(
+	io: CliIo,
+	flag: string,
+	direct: string | undefined,
+	file: string | undefined,
+	required = true,
+): string | undefined {
+	if (direct !== undefined && file !== undefined) throw new CliError(`--${flag}: give either --${flag} or --${flag}-file, not both`, 2);
+	let value = direct;
+	if (direct === '-') value = io.readStdin();
+	if (file !== undefined) {
+		try {
+			value = readFileSync(file, 'utf8');
+		} catch (error) {
+			throw new CliError(`--${flag}-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+		}
+	}
+	value = value?.trim();
+	if (required && !value) throw new CliError(`--${flag} is required (a value, - for standard input, or --${flag}-file PATH)`, 2);
+	return value;
+}
+
+/** Turns library input errors into CLI errors that name the flag instead of the library field. */
+export function asCliError(error: unknown, flag: string): unknown {
+	if (error instanceof QredoInputError) return new CliError(`--${flag}: expected ${error.expected}`, 2);
+	return error;
+}
