@@ -1,0 +1,220 @@
+/**
+ * The legacy Apache Milagro (AMCL) BLS scheme on BLS12-381 that Qredo verifies (protocol reference §4.3):
+ * signatures in G1 (49 bytes, SEC1-style compression), public keys in G2 (192 bytes, c0 before c1),
+ * hash to G1 = SHAKE256 to 48 bytes, then try-and-increment with even y and the full G1 cofactor.
+ *
+ * This is NOT IETF BLS: noble's sign/hashToCurve/shortSignatures would produce signatures Qredo rejects.
+ * Only noble's field arithmetic, point classes and pairing are used here.
+ */
+import { QredoInputError } from '../errors';
+import { bls12_381, shake256 } from '../vendor/noble';
+import { bigintToBytes, bytesToBigint, concatBytes, parseBinary } from './bytes';
+
+export type G1Point = InstanceType<typeof bls12_381.G1.Point>;
+export type G2Point = InstanceType<typeof bls12_381.G2.Point>;
+
+const G1 = bls12_381.G1.Point;
+const G2 = bls12_381.G2.Point;
+const { Fp, Fp12 } = bls12_381.fields;
+
+/** Bytes of one base-field element (AMCL MODBYTES). */
+const FIELD_BYTES = 48;
+
+export const BLS_SECRET_KEY_LENGTH = 48;
+export const BLS_PUBLIC_KEY_LENGTH = 192;
+export const BLS_SIGNATURE_LENGTH = 49;
+/** Length of an uncompressed G1 point, 04‖x‖y (AMCL ECP_toOctet without compression). */
+export const G1_UNCOMPRESSED_LENGTH = 97;
+
+/** r, the order of G1, G2 and the scalar field. */
+export const CURVE_ORDER: bigint = bls12_381.fields.Fr.ORDER;
+/** p, the base field modulus. */
+export const FIELD_MODULUS: bigint = Fp.ORDER;
+/** The full G1 cofactor (AMCL CURVE_Cof), not the "effective" cofactor 0xd201000000010001 used by IETF. */
+export const G1_COFACTOR = 0x396c8c005555e1568c00aaab0000aaabn;
+
+const CURVE_B = 4n;
+/** p ≡ 3 (mod 4), so a square root of a residue a is a^((p+1)/4). */
+const SQRT_EXPONENT = (FIELD_MODULUS + 1n) / 4n;
+
+/**
+ * Returns the square root of `value` whose canonical integer is even, or undefined when `value` is not a
+ * non-zero quadratic residue (AMCL's Jacobi test gives 0 for 0, which it treats as "no point").
+ */
+function evenSqrt(value: bigint): bigint | undefined {
+	if (value === 0n) return undefined;
+	const root = Fp.pow(value, SQRT_EXPONENT);
+	if (Fp.sqr(root) !== value) return undefined;
+	return root & 1n ? Fp.neg(root) : root;
+}
+
+function curveRhs(x: bigint): bigint {
+	return Fp.add(Fp.mul(Fp.sqr(x), x), CURVE_B);
+}
+
+/**
+ * AMCL ECP_mapit: x = w mod p, then try x, x+1, … (x is incremented after every attempt, successful or not),
+ * take the even square root, multiply by the full cofactor; start again with the next x if that gives infinity.
+ */
+export function mapToG1(w: Uint8Array): G1Point {
+	if (!(w instanceof Uint8Array) || w.length !== FIELD_BYTES) throw new QredoInputError('w', `${FIELD_BYTES} bytes`);
+	let x = Fp.create(bytesToBigint(w));
+	for (;;) {
+		let candidate: { x: bigint; y: bigint } | undefined;
+		while (candidate === undefined) {
+			const y = evenSqrt(curveRhs(x));
+			if (y !== undefined) candidate = { x, y };
+			x = Fp.add(x, 1n);
+		}
+		// The point is on the curve but generally outside G1, so the plain (non-GLV) multiplication matters here.
+		const point = G1.fromAffine(candidate).multiplyUnsafe(G1_COFACTOR);
+		if (!point.is0()) return point;
+	}
+}
+
+/** AMCL BLS_HASHIT: SHAKE256 of the raw message (48 bytes, no domain separation tag), then mapToG1. */
+export function hashToG1(message: Uint8Array): G1Point {
+	return mapToG1(shake256(message, { dkLen: FIELD_BYTES }));
+}
+
+/** Throws unless 0 < value < r; the error says which bound failed, never the value. */
+export function requireScalar(value: bigint, field: string): bigint {
+	const expected = 'an integer in [1, r) (r = the BLS12-381 group order)';
+	if (typeof value !== 'bigint') throw new QredoInputError(field, expected, 'not a bigint');
+	if (value <= 0n) throw new QredoInputError(field, expected, value === 0n ? 'value is zero' : 'value is negative');
+	if (value >= CURVE_ORDER) throw new QredoInputError(field, expected, 'value is not below r');
+	return value;
+}
+
+/** A 48-byte big-endian secret key (hex or base64 text, or raw bytes); 0 and values ≥ r are rejected. */
+export function parseBlsSecretKey(input: string | Uint8Array, field = 'blsPrivateKey'): bigint {
+	let bytes: Uint8Array;
+	if (input instanceof Uint8Array) {
+		if (input.length !== BLS_SECRET_KEY_LENGTH) {
+			throw new QredoInputError(field, `${BLS_SECRET_KEY_LENGTH} bytes`, `got ${input.length} bytes`);
+		}
+		bytes = input;
+	} else {
+		bytes = parseBinary(input, field, BLS_SECRET_KEY_LENGTH);
+	}
+	const sk = bytesToBigint(bytes);
+	const expected = 'a BLS secret key: a 48-byte big-endian integer in [1, r)';
+	if (sk === 0n) throw new QredoInputError(field, expected, 'value is zero');
+	if (sk >= CURVE_ORDER) throw new QredoInputError(field, expected, 'value is not below the curve order r');
+	return sk;
+}
+
+export function blsSecretKeyToBytes(sk: bigint): Uint8Array {
+	return bigintToBytes(requireScalar(sk, 'blsPrivateKey'), BLS_SECRET_KEY_LENGTH);
+}
+
+// ---- point encodings (AMCL ECP_toOctet / ECP2_toOctet) ----
+
+function fieldElementFrom(bytes: Uint8Array, offset: number, field: string): bigint {
+	const value = bytesToBigint(bytes.subarray(offset, offset + FIELD_BYTES));
+	if (value >= FIELD_MODULUS) throw new QredoInputError(field, 'field elements below the modulus p', 'coordinate ≥ p');
+	return value;
+}
+
+/**
+ * Checks on-curve and subgroup membership; throws QredoInputError naming the field. AMCL checks only that the
+ * point is on the curve; the subgroup check is stricter on purpose (our own points always pass it).
+ */
+function validated<P extends G1Point | G2Point>(point: P, field: string, what: string): P {
+	if (point.is0()) throw new QredoInputError(field, what, 'point at infinity');
+	try {
+		point.assertValidity();
+	} catch {
+		throw new QredoInputError(field, what, 'not a point of the prime-order subgroup on BLS12-381');
+	}
+	return point;
+}
+
+/** 49 bytes: 0x02 (y even) or 0x03 (y odd), then x. */
+export function encodeG1Compressed(point: G1Point): Uint8Array {
+	if (point.is0()) throw new QredoInputError('point', 'a G1 point other than infinity');
+	const { x, y } = point.toAffine();
+	return concatBytes(Uint8Array.of(y & 1n ? 0x03 : 0x02), bigintToBytes(x, FIELD_BYTES));
+}
+
+export function decodeG1Compressed(bytes: Uint8Array, field = 'signature'): G1Point {
+	const what = `a compressed G1 point (${BLS_SIGNATURE_LENGTH} bytes: 02 or 03, then x)`;
+	if (!(bytes instanceof Uint8Array) || bytes.length !== BLS_SIGNATURE_LENGTH) {
+		throw new QredoInputError(field, what, bytes instanceof Uint8Array ? `got ${bytes.length} bytes` : 'not bytes');
+	}
+	const tag = bytes[0];
+	if (tag !== 0x02 && tag !== 0x03) throw new QredoInputError(field, what, 'first byte is not 02 or 03');
+	const x = fieldElementFrom(bytes, 1, field);
+	const evenY = evenSqrt(curveRhs(x));
+	if (evenY === undefined) throw new QredoInputError(field, what, 'x is not on the curve');
+	const y = tag === 0x03 ? Fp.neg(evenY) : evenY;
+	return validated(G1.fromAffine({ x, y }), field, what);
+}
+
+/** 97 bytes: 0x04 ‖ x ‖ y. */
+export function encodeG1Uncompressed(point: G1Point): Uint8Array {
+	if (point.is0()) throw new QredoInputError('point', 'a G1 point other than infinity');
+	const { x, y } = point.toAffine();
+	return concatBytes(Uint8Array.of(0x04), bigintToBytes(x, FIELD_BYTES), bigintToBytes(y, FIELD_BYTES));
+}
+
+export function decodeG1Uncompressed(bytes: Uint8Array, field = 'point'): G1Point {
+	const what = `an uncompressed G1 point (${G1_UNCOMPRESSED_LENGTH} bytes: 04, x, y)`;
+	if (!(bytes instanceof Uint8Array) || bytes.length !== G1_UNCOMPRESSED_LENGTH) {
+		throw new QredoInputError(field, what, bytes instanceof Uint8Array ? `got ${bytes.length} bytes` : 'not bytes');
+	}
+	if (bytes[0] !== 0x04) throw new QredoInputError(field, what, 'first byte is not 04');
+	const x = fieldElementFrom(bytes, 1, field);
+	const y = fieldElementFrom(bytes, 1 + FIELD_BYTES, field);
+	return validated(G1.fromAffine({ x, y }), field, what);
+}
+
+/** 192 bytes: x.c0 ‖ x.c1 ‖ y.c0 ‖ y.c1 (real part first: the reverse of ZCash/IETF), no prefix byte. */
+export function encodeG2(point: G2Point): Uint8Array {
+	if (point.is0()) throw new QredoInputError('point', 'a G2 point other than infinity');
+	const { x, y } = point.toAffine();
+	return concatBytes(...[x.c0, x.c1, y.c0, y.c1].map((c) => bigintToBytes(c, FIELD_BYTES)));
+}
+
+export function decodeG2(bytes: Uint8Array, field = 'blsPublicKey'): G2Point {
+	const what = `a G2 point (${BLS_PUBLIC_KEY_LENGTH} bytes: x.c0, x.c1, y.c0, y.c1)`;
+	if (!(bytes instanceof Uint8Array) || bytes.length !== BLS_PUBLIC_KEY_LENGTH) {
+		throw new QredoInputError(field, what, bytes instanceof Uint8Array ? `got ${bytes.length} bytes` : 'not bytes');
+	}
+	const [xc0, xc1, yc0, yc1] = [0, 1, 2, 3].map((i) => fieldElementFrom(bytes, i * FIELD_BYTES, field));
+	const point = G2.fromAffine({ x: { c0: xc0, c1: xc1 }, y: { c0: yc0, c1: yc1 } });
+	return validated(point, field, what);
+}
+
+// ---- keys, sign, verify ----
+
+/** W = sk·G2, 192 bytes. */
+export function blsPublicKey(sk: bigint): Uint8Array {
+	return encodeG2(G2.BASE.multiply(requireScalar(sk, 'blsPrivateKey')));
+}
+
+/** σ = sk·H(m), 49 bytes. The scalar multiplication is noble's constant-time one (sk is secret). */
+export function blsSign(sk: bigint, message: Uint8Array): Uint8Array {
+	requireScalar(sk, 'blsPrivateKey');
+	if (!(message instanceof Uint8Array)) throw new QredoInputError('message', 'bytes');
+	return encodeG1Compressed(hashToG1(message).multiply(sk));
+}
+
+/**
+ * AMCL BLS_VERIFY: e(−σ, G2)·e(H(m), W) == 1, one double pairing and one final exponentiation.
+ * Returns false for anything malformed (wrong length, bad tag, off-curve or off-subgroup points); never throws.
+ */
+export function blsVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+	try {
+		if (!(message instanceof Uint8Array)) return false;
+		const W = decodeG2(publicKey);
+		const sigma = decodeG1Compressed(signature);
+		const product = bls12_381.pairingBatch([
+			{ g1: sigma.negate(), g2: G2.BASE },
+			{ g1: hashToG1(message), g2: W },
+		]);
+		return Fp12.eql(product, Fp12.ONE);
+	} catch {
+		return false;
+	}
+}
