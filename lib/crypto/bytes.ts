@@ -89,6 +89,14 @@ export function base64ToBytes(text: string, field: string): Uint8Array {
 	return out;
 }
 
+function tryBase64ToBytes(text: string): Uint8Array | undefined {
+	try {
+		return base64ToBytes(text, 'base64');
+	} catch {
+		return undefined;
+	}
+}
+
 /** Standard alphabet with padding (what Go's encoding/json produces for []byte). */
 export function bytesToBase64(bytes: Uint8Array): string {
 	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -113,11 +121,9 @@ export function parseBinary(text: string, field: string, expectedLength: number)
 		if (digits % 2 !== 0) throw new QredoInputError(field, expected, 'odd number of hex digits');
 		bytes = hexToBytes(text, field);
 	} else {
-		try {
-			bytes = base64ToBytes(text, field);
-		} catch {
-			throw new QredoInputError(field, expected, 'neither hex nor valid base64');
-		}
+		const decoded = tryBase64ToBytes(text);
+		if (decoded === undefined) throw new QredoInputError(field, expected, 'neither hex nor valid base64');
+		bytes = decoded;
 	}
 	if (bytes.length !== expectedLength) throw new QredoInputError(field, expected, `got ${bytes.length} bytes`);
 	return bytes;

@@ -73,11 +73,8 @@ export function keysFromSeed(seed: Uint8Array): QredoKeyPair {
 /** A fresh key pair from a random 48-byte seed. */
 export function generateKeys(): QredoKeyPair {
 	for (;;) {
-		try {
-			return keysFromSeed(new Uint8Array(randomBytes(BLS_SEED_LENGTH)));
-		} catch (error) {
-			// Only the astronomically unlikely invalid-scalar case is retried.
-			if (!(error instanceof QredoInputError) || error.field !== 'seed') throw error;
-		}
+		const seed = new Uint8Array(randomBytes(BLS_SEED_LENGTH));
+		// Draw again in the astronomically unlikely case that SHA-256(seed) is not a valid secp256k1 scalar.
+		if (secp256k1.utils.isValidSecretKey(sha256(seed))) return keysFromSeed(seed);
 	}
 }

@@ -34,7 +34,8 @@ const scalar = (text: string) => BigInt('0x' + text);
 /** Protocol reference §1.4 (ID from SA1 testdata/lib/registerClientInitResponse.json). */
 const DOC = {
 	id: '{"id":"5zPWqLZaPqAaNenjyzWy5rcaGm4PuT1bfP74GgrzFUJn","curve":"BLS381","created":1659612821}',
-	clientSecret:
+	/** CS, the client secret s·H(ID) (from the same SA1 test file). */
+	cs:
 		'041913ad8a161f5f8a93dd6ad7cb8cd2a80711dedc45f997bf3d21313c14e7e34cb08d6f39189eab30b35c0b8b8f9388ce09414425a9a84ea947212f1830bdef3cf19901566b14e99ba283f9f1895c5f7579d52ec2dd7b59ef8f76b7f7f377e3c3',
 	x: 7n,
 	ts: 1700000000,
@@ -100,7 +101,7 @@ describe('M-Pin: protocol reference §1.4 vector', () => {
 
 	test('H(ID), U, y and V for x = 7, ts = 1700000000, pin 0', () => {
 		assert.equal(bytesToHex(encodeG1Uncompressed(mpinHashId(id))), DOC.hid);
-		const { U, V } = mpinOnePass({ id, clientSecret: hex(DOC.clientSecret), timestamp: DOC.ts, x: DOC.x, pin: 0 });
+		const { U, V } = mpinOnePass({ id, clientSecret: hex(DOC.cs), timestamp: DOC.ts, x: DOC.x, pin: 0 });
 		assert.equal(bytesToHex(U), DOC.U);
 		assert.equal(mpinChallenge(DOC.ts, U), scalar(DOC.y));
 		// AMCL holds y as 48 bytes: 16 leading zero bytes, then the 32 shown in the reference.
