@@ -1,0 +1,236 @@
+/**
+ * The local Qredo sandbox server: node:http plus a `ws` server for the feeds. One request pipeline for every
+ * surface: admin check or faults → exact body bytes → expiry sweep → route match → the route's auth scheme →
+ * handler → JSON reply or Qredo's error shape. Websocket upgrades go through the same match and auth before the
+ * handshake completes, so an unauthenticated client never gets a socket.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from '../lib/vendor/ws';
+import { authenticate } from './auth';
+import type { SandboxContext } from './context';
+import { Faults } from './faults';
+import { FeedHub } from './feeds';
+import { forbidden, notFound, QredoHttpError, readRawBody, rejectUpgrade, Reply, sendError, sendJson } from './http';
+import { resolveOptions, type SandboxOptions } from './options';
+import { ADMIN_BASE, bodyHelpers, PARTNER_BASE, QAPI_BASE, Router, type SandboxRequest, V2_BASE } from './router';
+import { routeModules, type RouteModule } from './routes';
+import { type SandboxCredentials, seedDemo } from './seed';
+import { SandboxState } from './state';
+
+export interface StartSandboxOptions extends SandboxOptions {
+	/** More route modules (register(router, ctx) functions), e.g. test-only routes. */
+	extraRoutes?: RouteModule[];
+}
+
+export interface SandboxUrls {
+	/** Partner API base, e.g. http://127.0.0.1:PORT/api/v1/p */
+	partner: string;
+	/** Qredo API v1 base (…/qapi/v1). */
+	qapi: string;
+	/** Qredo API v2 base (…/api/v2). */
+	v2: string;
+	/** Agent feed websocket (ws://…/api/v1/p/coreclient/feed). */
+	agentFeed: string;
+	/** v2 signrequests websocket (ws://…/api/v2/actions/signrequests). */
+	v2Feed: string;
+	/** Admin API base (…/sandbox/admin). */
+	admin: string;
+}
+
+export interface RunningSandbox {
+	/** Base URL, e.g. http://127.0.0.1:43210 */
+	url: string;
+	port: number;
+	host: string;
+	urls: SandboxUrls;
+	state: SandboxState;
+	context: SandboxContext;
+	/** Everything a client needs to talk to the demo world; only with `seed: 'demo'`. */
+	credentials?: SandboxCredentials;
+	stop(): Promise<void>;
+}
+
+function isLoopback(address: string | undefined): boolean {
+	return !!address && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function hostOf(req: IncomingMessage): string {
+	const host = req.headers.host;
+	if (!host) throw new QredoHttpError(400, 'Host: expected the Host header (the full URL, host included, is signed)');
+	return host;
+}
+
+export function sandboxUrls(base: string): SandboxUrls {
+	const ws = base.replace(/^http/, 'ws');
+	return {
+		partner: base + PARTNER_BASE,
+		qapi: base + QAPI_BASE,
+		v2: base + V2_BASE,
+		agentFeed: `${ws}${PARTNER_BASE}/coreclient/feed`,
+		v2Feed: `${ws}${V2_BASE}/actions/signrequests`,
+		admin: base + ADMIN_BASE,
+	};
+}
+
+export async function startSandbox(input: StartSandboxOptions = {}): Promise<RunningSandbox> {
+	const options = resolveOptions(input);
+	const log = options.logger;
+	const state = new SandboxState({ now: () => options.clock.now(), actionTtlSeconds: options.actionTtlSeconds, mpinMasterSecret: options.mpinMasterSecret });
+	const faults = new Faults();
+	const feeds = new FeedHub(state, faults, options, log);
+	const ctx: SandboxContext = {
+		options,
+		state,
+		log,
+		faults,
+		feeds,
+		jwtKey: randomBytes(32),
+		now: () => options.clock.now(),
+		nowSeconds: () => Math.floor(options.clock.now() / 1000),
+		zkpSeen: new Map(),
+	};
+	const router = new Router();
+	for (const register of [...routeModules, ...(input.extraRoutes ?? [])]) register(router, ctx);
+
+	const wss = new WebSocketServer({ noServer: true });
+	const sockets = new Set<Socket>();
+
+	async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const started = performance.now();
+		const method = req.method ?? 'GET';
+		let status = 500;
+		try {
+			const host = hostOf(req);
+			const url = new URL(`http://${host}${req.url ?? '/'}`);
+			const isAdmin = url.pathname === ADMIN_BASE || url.pathname.startsWith(ADMIN_BASE + '/');
+			if (isAdmin) {
+				if (!isLoopback(req.socket.remoteAddress)) throw forbidden('admin API: expected a request from the loopback interface');
+			} else {
+				const latency = faults.latencyFor('http');
+				if (latency > 0) await sleep(latency);
+				const failure = faults.takeFailure('http');
+				if (failure) throw failure;
+			}
+			const rawBody = await readRawBody(req);
+			state.sweep();
+			const match = router.match(method, url.pathname, false);
+			if (!match) throw notFound(`path: no ${method} route for ${url.pathname}`);
+			if (match.kind === 'method') {
+				if (match.allowed.includes('GET (websocket)') && method === 'GET') throw new QredoHttpError(426, 'Upgrade: expected a websocket upgrade request', 'Upgrade Required');
+				throw new QredoHttpError(405, `method: expected ${match.allowed.join(' or ')} for ${url.pathname}`, undefined, { Allow: match.allowed.join(', ') });
+			}
+			if (match.kind !== 'http') throw notFound(`path: no ${method} route for ${url.pathname}`);
+			const fullUrl = `http://${host}${req.url ?? '/'}`;
+			const parts = { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams };
+			const principal = authenticate(ctx, match.auth, parts);
+			const request: SandboxRequest = {
+				...parts,
+				url,
+				path: url.pathname,
+				params: match.params,
+				remoteAddress: req.socket.remoteAddress ?? '',
+				principal,
+				...bodyHelpers(rawBody, req.headers['content-type']),
+			};
+			const result = await match.handler(request);
+			if (result instanceof Reply) {
+				status = result.status;
+				sendJson(res, result.status, result.body, result.headers);
+			} else {
+				status = 200;
+				sendJson(res, 200, result === undefined ? { code: 200, msg: 'OK' } : result);
+			}
+		} catch (error) {
+			const httpError = error instanceof QredoHttpError ? error : new QredoHttpError(500, 'internal sandbox error');
+			if (!(error instanceof QredoHttpError)) log.error('handler failed', { method, url: req.url, error: String((error as Error)?.stack ?? error) });
+			status = httpError.status;
+			if (!res.headersSent) sendError(res, httpError);
+		} finally {
+			log.info('request', { method, path: req.url?.split('?')[0], status, ms: Math.round(performance.now() - started) });
+		}
+	}
+
+	async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+		try {
+			const host = hostOf(req);
+			const url = new URL(`http://${host}${req.url ?? '/'}`);
+			const match = router.match('GET', url.pathname, true);
+			if (!match || match.kind !== 'ws') throw notFound(`path: no websocket endpoint at ${url.pathname}`);
+			const refusedMs = faults.feedsRefusedFor();
+			if (refusedMs > 0) {
+				if (faults.refuseMode === 'reset') {
+					socket.destroy();
+					return;
+				}
+				throw new QredoHttpError(503, 'sandbox fault injection: feed connections are refused for now', undefined, { 'Retry-After': String(Math.ceil(refusedMs / 1000)) });
+			}
+			const latency = faults.latencyFor('feeds');
+			if (latency > 0) await sleep(latency);
+			const failure = faults.takeFailure('feeds');
+			if (failure) throw failure;
+			state.sweep();
+			const rawBody = Buffer.alloc(0);
+			// Signed websocket URLs use the ws scheme (§1.3: "the wss:// URL").
+			const parts = { method: 'GET', fullUrl: `ws://${host}${req.url ?? '/'}`, headers: req.headers, rawBody, query: url.searchParams };
+			const principal = authenticate(ctx, match.auth, parts);
+			const request: SandboxRequest = {
+				...parts,
+				url,
+				path: url.pathname,
+				params: match.params,
+				remoteAddress: req.socket.remoteAddress ?? '',
+				principal,
+				...bodyHelpers(rawBody, undefined),
+			};
+			wss.handleUpgrade(req, socket, head, (ws) => match.handler(ws, request));
+			log.info('upgrade', { path: url.pathname, status: 101 });
+		} catch (error) {
+			const httpError = error instanceof QredoHttpError ? error : new QredoHttpError(500, 'internal sandbox error');
+			if (!(error instanceof QredoHttpError)) log.error('upgrade failed', { url: req.url, error: String((error as Error)?.stack ?? error) });
+			log.info('upgrade', { path: req.url?.split('?')[0], status: httpError.status });
+			rejectUpgrade(socket, httpError);
+		}
+	}
+
+	const server = createServer((req, res) => void handleHttp(req, res));
+	server.on('upgrade', (req, socket: Socket, head) => void handleUpgrade(req, socket, head));
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	server.on('clientError', (_error, socket) => socket.destroy());
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port, options.host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address() as AddressInfo;
+	const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	const url = `http://${shownHost}:${address.port}`;
+
+	const sweepTimer = setInterval(() => state.sweep(), options.sweepIntervalMs || 1000);
+	sweepTimer.unref();
+
+	const credentials = options.seed === 'demo' ? seedDemo(ctx, url) : undefined;
+	state.markBaseline();
+
+	let stopped: Promise<void> | undefined;
+	const stop = () =>
+		(stopped ??= new Promise<void>((resolve) => {
+			clearInterval(sweepTimer);
+			feeds.close();
+			wss.close();
+			server.close(() => resolve());
+			for (const socket of sockets) socket.destroy();
+		}));
+
+	log.info('sandbox listening', { url });
+	return { url, port: address.port, host: address.address, urls: sandboxUrls(url), state, context: ctx, credentials, stop };
+}
