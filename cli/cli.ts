@@ -37,22 +37,36 @@ export const processIo: CliIo = {
 	readStdin: () => readFileSync(0, 'utf8'),
 };
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export interface FlagSpec {
+	/** flags that take a value: --name VALUE */
+	strings?: string[];
+	/** flags that are on or off: --name */
+	booleans?: string[];
+}
 
-/** Parses flags strictly; `--help` is always accepted and reported as `help: true`. */
-export function parseFlags<T extends Options>(argv: string[], options: T, usage: string) {
+export interface ParsedFlags {
+	values: Record<string, string | undefined>;
+	switches: Record<string, boolean>;
+	help: boolean;
+}
+
+/** Parses flags strictly (unknown flags and positionals are usage errors); `--help`/`-h` is always accepted. */
+export function parseFlags(argv: string[], spec: FlagSpec, usage: string): ParsedFlags {
+	const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+	for (const name of spec.strings ?? []) options[name] = { type: 'string' };
+	for (const name of spec.booleans ?? []) options[name] = { type: 'boolean' };
+	let parsed: Record<string, string | boolean | undefined>;
 	try {
-		const { values, positionals } = parseArgs({
-			args: argv,
-			options: { ...options, help: { type: 'boolean', short: 'h' } },
-			strict: true,
-			allowPositionals: false,
-		});
-		return { values, positionals, help: Boolean(values.help) };
+		parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof parsed;
 	} catch (error) {
 		// node:util's messages name the flag ("Unknown option '--x'"); keep them, add where to look.
 		throw new CliError(`${(error as Error).message.split('\n')[0]}. Usage: ${usage}`, 2);
 	}
+	const values: Record<string, string | undefined> = {};
+	const switches: Record<string, boolean> = {};
+	for (const name of spec.strings ?? []) values[name] = parsed[name] as string | undefined;
+	for (const name of spec.booleans ?? []) switches[name] = parsed[name] === true;
+	return { values, switches, help: parsed.help === true };
 }
 
 /**

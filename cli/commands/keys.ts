@@ -26,7 +26,7 @@ export const keysGenerate: Command = {
 	summary: 'Generate a BLS12-381 + secp256k1 approver key pair, derived as the Signing Agent does',
 	usage: generateUsage,
 	run(argv, io) {
-		const { values, help } = parseFlags(argv, { json: { type: 'boolean' }, out: { type: 'string' } }, generateUsage);
+		const { values, switches, help } = parseFlags(argv, { strings: ['out'], booleans: ['json'] }, generateUsage);
 		if (help) {
 			io.stdout(
 				`Usage: ${generateUsage}\n\nGenerates a random 48-byte seed and derives from it, as Qredo's Signing Agent does:\n` +
@@ -40,7 +40,7 @@ export const keysGenerate: Command = {
 			);
 			return;
 		}
-		emitKeys(io, generateKeys(), Boolean(values.json), values.out);
+		emitKeys(io, generateKeys(), switches.json, values.out);
 	},
 };
 
@@ -52,7 +52,7 @@ export const keysPublic: Command = {
 	run(argv, io) {
 		const { values, help } = parseFlags(
 			argv,
-			{ 'bls-private-key': { type: 'string' }, 'bls-private-key-file': { type: 'string' } },
+			{ strings: ['bls-private-key', 'bls-private-key-file'] },
 			publicUsage,
 		);
 		if (help) {
@@ -81,7 +81,7 @@ export const keysFromSeedCommand: Command = {
 	run(argv, io) {
 		const { values, help } = parseFlags(
 			argv,
-			{ seed: { type: 'string' }, 'seed-file': { type: 'string' }, out: { type: 'string' } },
+			{ strings: ['seed', 'seed-file', 'out'] },
 			fromSeedUsage,
 		);
 		if (help) {

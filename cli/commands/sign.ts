@@ -19,7 +19,7 @@ export const sign: Command = {
 	run(argv, io) {
 		const { values, help } = parseFlags(
 			argv,
-			{ 'bls-private-key': { type: 'string' }, 'bls-private-key-file': { type: 'string' }, message: { type: 'string' } },
+			{ strings: ['bls-private-key', 'bls-private-key-file', 'message'] },
 			signUsage,
 		);
 		if (help) {
@@ -53,7 +53,7 @@ export const verify: Command = {
 	run(argv, io) {
 		const { values, help } = parseFlags(
 			argv,
-			{ 'bls-public-key': { type: 'string' }, message: { type: 'string' }, signature: { type: 'string' } },
+			{ strings: ['bls-public-key', 'message', 'signature'] },
 			verifyUsage,
 		);
 		if (help) {
