@@ -2,7 +2,7 @@
  * Partner API request signing, protocol §1.3: RSASSA-PKCS1-v1_5 with SHA-256 over
  * (timestamp or nonce) + fullURL + body, no method, base64url without padding in `x-sign`.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes, createPrivateKey, constants, KeyObject, sign } from 'node:crypto';
 import { base64ToBytes, bytesToBase64Url } from '../crypto/bytes';
 import { QredoInputError } from '../errors';
@@ -25,12 +25,13 @@ export function loadRsaPrivateKey(pem: string, field = 'rsaPrivateKey'): KeyObje
 	if (typeof pem !== 'string' || pem.trim() === '') throw new QredoInputError(field, PRIVATE_KEY_EXPECTED);
 	let text = unescapeNewlines(pem);
 	if (!text.includes('-----BEGIN')) {
-		let decoded: string;
+		let decoded: string | undefined;
 		try {
 			decoded = Buffer.from(base64ToBytes(text.replace(/\s+/g, ''), field)).toString('utf8');
 		} catch {
-			throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, 'the text is neither PEM nor base64');
+			decoded = undefined;
 		}
+		if (decoded === undefined) throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, 'the text is neither PEM nor base64');
 		if (!decoded.includes('-----BEGIN')) {
 			throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, 'the base64 text does not decode to a PEM file');
 		}
@@ -62,12 +63,13 @@ export function loadRsaPrivateKey(pem: string, field = 'rsaPrivateKey'): KeyObje
 	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64Body)) {
 		throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, 'the PEM body is not base64');
 	}
-	let key: KeyObject;
+	let key: KeyObject | undefined;
 	try {
 		key = createPrivateKey({ key: Buffer.from(base64Body, 'base64'), format: 'der', type });
 	} catch {
-		throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, `the ${label} could not be parsed`);
+		key = undefined; // Node's message adds nothing useful, and we never echo key material
 	}
+	if (key === undefined) throw new QredoInputError(field, PRIVATE_KEY_EXPECTED, `the ${label} could not be parsed`);
 	if (key.asymmetricKeyType !== 'rsa') {
 		throw new QredoInputError(field, 'an RSA private key', `got a key of type ${key.asymmetricKeyType ?? 'unknown'}`);
 	}
@@ -162,13 +164,15 @@ export class NonceSource {
 	}
 
 	private readPersisted(): number {
-		let text: string;
+		let text: string | undefined;
+		let failure: string | undefined;
 		try {
 			text = readFileSync(this.file as string, 'utf8').trim();
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-			throw new QredoInputError('nonceFile', 'a readable file for the last nonce', (error as NodeJS.ErrnoException).code);
+			failure = (error as NodeJS.ErrnoException).code ?? 'read failed';
 		}
+		if (failure === 'ENOENT') return 0;
+		if (text === undefined) throw new QredoInputError('nonceFile', 'a readable file for the last nonce', failure);
 		// A damaged file must stop us: starting again from the clock could repeat a nonce.
 		if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
 			throw new QredoInputError('nonceFile', 'a file holding the last nonce as a decimal integer', 'fix or delete it');
@@ -180,6 +184,7 @@ export class NonceSource {
 	private persist(nonce: number): void {
 		const file = this.file as string;
 		const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+		let failure: string | undefined;
 		try {
 			const fd = openSync(temporary, 'wx', 0o600);
 			try {
@@ -190,12 +195,9 @@ export class NonceSource {
 			}
 			renameSync(temporary, file);
 		} catch (error) {
-			try {
-				unlinkSync(temporary);
-			} catch {
-				// nothing to clean up
-			}
-			throw new QredoInputError('nonceFile', 'a writable location for the last nonce', (error as NodeJS.ErrnoException).code);
+			failure = (error as NodeJS.ErrnoException).code ?? 'write failed';
+			rmSync(temporary, { force: true });
 		}
+		if (failure !== undefined) throw new QredoInputError('nonceFile', 'a writable location for the last nonce', failure);
 	}
 }

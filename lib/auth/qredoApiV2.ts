@@ -7,7 +7,7 @@ import { QredoInputError } from '../errors';
 import { qredoRequest, type QredoRequestOptions, type QredoResponse, type QredoV2Tokens } from '../transport/request';
 import { QredoTransportError } from '../wire/errors';
 import { decodeApiSecret, hmacAuthHeaders, type HmacHeaderInput } from './hmac';
-import { headerToken } from './requestParts';
+import { headerToken, parseUrl } from './requestParts';
 
 export type QapiV2LoginHeaderInput = Omit<HmacHeaderInput, 'method'> & { method?: string };
 
@@ -65,12 +65,8 @@ export interface QredoV2TokenSourceOptions {
 const DEFAULT_FALLBACK_TTL_MS = 10 * 60_000;
 
 function apiBaseUrl(baseUrl: string): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(baseUrl);
-	} catch {
-		throw new QredoInputError('baseUrl', 'an absolute URL such as https://api-v2.qredo.network/api/v2');
-	}
+	const parsed = parseUrl(baseUrl);
+	if (parsed === undefined) throw new QredoInputError('baseUrl', 'an absolute URL such as https://api-v2.qredo.network/api/v2');
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new QredoInputError('baseUrl', 'an http or https URL');
 	if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
 		throw new QredoInputError('baseUrl', 'a base URL without query, fragment or user/password');

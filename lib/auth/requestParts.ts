@@ -34,17 +34,22 @@ export function httpMethod(method: string, field = 'method'): string {
 	return method.toUpperCase();
 }
 
+/** The parsed absolute URL, or undefined when the text is not one. */
+export function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * An absolute http(s)/ws(s) URL that is already in the normal form `new URL(url).href`, so what is signed is
  * byte-for-byte what any client library will put on the wire. Userinfo and fragments are refused.
  */
 export function normalisedUrl(url: string, field = 'url'): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		throw new QredoInputError(field, 'an absolute URL such as https://api.qredo.network/api/v1/p/…');
-	}
+	const parsed = parseUrl(url);
+	if (parsed === undefined) throw new QredoInputError(field, 'an absolute URL such as https://api.qredo.network/api/v1/p/…');
 	if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) {
 		throw new QredoInputError(field, 'an http, https, ws or wss URL');
 	}

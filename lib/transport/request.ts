@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { QredoInputError } from '../errors';
 import { qapiV1Headers } from '../auth/qredoApiV1';
 import { partnerHeaders, type NonceSource } from '../auth/partnerApi';
-import { httpMethod } from '../auth/requestParts';
+import { httpMethod, parseUrl } from '../auth/requestParts';
 import { QredoApiError, QredoTransportError } from '../wire/errors';
 
 /** What the transport needs from a Qredo API v2 token source (QredoV2TokenSource implements it). */
@@ -101,17 +101,19 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		if (signal?.aborted) throw new QredoTransportError('aborted', method, url, 'aborted by the caller');
 		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT.
 		const authHeaders = await authenticate(auth, { method, url, body });
-		let response: RawResponse;
-		try {
-			response = await send({ method, url, body, headers: requestHeaders(method, url, body, authHeaders), timeoutMs, idempotent, signal });
-		} catch (error) {
-			const retryable = error instanceof QredoTransportError && (error.kind === 'network' || error.kind === 'timeout');
+		const outcome = await send({ method, url, body, headers: requestHeaders(method, url, body, authHeaders), timeoutMs, idempotent, signal }).then(
+			(response) => ({ response }),
+			(error: QredoTransportError) => ({ error }),
+		);
+		if ('error' in outcome) {
+			const retryable = outcome.error.kind === 'network' || outcome.error.kind === 'timeout';
 			if (retryable && idempotent && retried5xx < policy.max5xxRetries) {
 				await delay(backoffMs(policy, retried5xx++), signal);
 				continue;
 			}
-			throw error;
+			throw outcome.error;
 		}
+		const { response } = outcome;
 
 		if (response.status >= 200 && response.status < 300) {
 			return { status: response.status, headers: response.headers, body: parseBody(response.text) as T };
@@ -152,12 +154,8 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 
 /** The URL in normal form with the query appended: exactly the string that is signed and whose path is sent. */
 function requestUrl(base: string, query: QredoRequestOptions['query']): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(base);
-	} catch {
-		throw new QredoInputError('url', 'an absolute http(s) URL');
-	}
+	const parsed = parseUrl(base);
+	if (parsed === undefined) throw new QredoInputError('url', 'an absolute http(s) URL');
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new QredoInputError('url', 'an http or https URL');
 	if (parsed.username !== '' || parsed.password !== '' || parsed.hash !== '') {
 		throw new QredoInputError('url', 'a URL without user/password or #fragment');
@@ -183,9 +181,9 @@ function serialiseBody(body: unknown): Buffer | undefined {
 	try {
 		text = JSON.stringify(body);
 	} catch {
-		throw new QredoInputError('body', 'a JSON-serialisable value', 'no BigInt values or cycles');
+		text = undefined; // BigInt values or cycles
 	}
-	if (text === undefined) throw new QredoInputError('body', 'a JSON-serialisable value');
+	if (text === undefined) throw new QredoInputError('body', 'a JSON-serialisable value', 'no BigInt, functions or cycles');
 	return Buffer.from(text, 'utf8');
 }
 
@@ -273,12 +271,13 @@ function send(exchange: Exchange): Promise<RawResponse> {
 		};
 		const fail = (kind: 'network' | 'timeout' | 'aborted' | 'response', detail: string, code?: string) =>
 			finish(() => {
-				request.destroy();
+				request?.destroy();
 				reject(new QredoTransportError(kind, method, url, detail, code));
 			});
 		const onAbort = () => fail('aborted', 'aborted by the caller');
 
-		let request: http.ClientRequest;
+		let request: http.ClientRequest | undefined;
+		let buildError: NodeJS.ErrnoException | undefined;
 		try {
 			request = client.request({
 				method,
@@ -292,8 +291,11 @@ function send(exchange: Exchange): Promise<RawResponse> {
 				agent: exchange.idempotent ? undefined : false,
 			});
 		} catch (error) {
+			buildError = error as NodeJS.ErrnoException;
+		}
+		if (request === undefined) {
 			// e.g. a header value with a control character; Node's message names only the header
-			const code = (error as NodeJS.ErrnoException).code;
+			const code = buildError?.code;
 			reject(new QredoTransportError('request', method, url, `request could not be built (${code ?? 'invalid request'})`, code));
 			return;
 		}
@@ -345,7 +347,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 	if (value === undefined) return undefined;
 	const text = value.trim();
 	if (/^\d+$/.test(text)) return Number(text) * 1000;
-	const date = Date.parse(text);
+	// An HTTP date always names the weekday and month; Date.parse alone would accept "-5" as a year.
+	const date = /^[A-Za-z]{3},/.test(text) ? Date.parse(text) : Number.NaN;
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);
 }

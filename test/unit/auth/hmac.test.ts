@@ -5,13 +5,11 @@ import { decodeApiSecret, hmacRequestSignature } from '../../../lib/auth/hmac';
 import { qapiV1Headers } from '../../../lib/auth/qredoApiV1';
 import { qapiV2LoginHeaders } from '../../../lib/auth/qredoApiV2';
 import { QredoInputError } from '../../../lib/errors';
+import { hmacVectors } from './vectors';
 
-// Protocol §1.1: the APITOOL secret and its vectors.
-const SECRET = 'JDJhJDA0JGV0aGt1LnE1a0NyZUFhaHFYVnlzZnVpU0Ryd2xOVThIZTY0TkhpRzRaLjF6YS9ZSi95SExL';
-const SECRET_TEXT = '$2a$04$ethku.q5kCreAahqXVysfuiSDrwlNU8He64NHiG4Z.1za/YJ/yHLK';
-const BALANCE_URL = 'http://127.0.0.1:8002/qapi/v1/balance';
-const TRANSACTION_BODY =
-	'{"from":"0x84CE2138E54b1852689132FD73dDC4D3973a44B8","to":"0x94GE4738E54b2952689132FD73dDC4D3973a47J2","value":"100","gasLimit":"21000"}';
+const { secret: SECRET, secretText: SECRET_TEXT, v1, v2Login } = hmacVectors();
+const BALANCE_URL = v1.vectors[0].url;
+const TRANSACTION_BODY = v1.vectors[2].body as string;
 
 /** Thrown QredoInputError, checked to name the field and never contain the given secret text. */
 function assertInputError(run: () => unknown, field: string, secret?: string): void {
@@ -85,29 +83,19 @@ describe('hmacRequestSignature', () => {
 });
 
 describe('qapiV1Headers (protocol §1.1 vectors)', () => {
-	const vectors = [
-		{ name: 'APITOOL doc/api.http', method: 'GET', url: BALANCE_URL, timestamp: 1644591813, sig: 'KSsM3XNpAuiZ78QFLqY9MDyOvR1LPfsvB6u4lHvkvow' },
-		{ name: 'APITOOL README.md', method: 'GET', url: BALANCE_URL, timestamp: 1644848012, sig: 'ZPjvuaQHtHVKg26nd5FMNJKRyA45d5VzwonbZkRxt9w' },
-		{
-			name: 'derived POST /transaction',
-			method: 'POST',
-			url: 'https://api.qredo.network/qapi/v1/transaction',
-			timestamp: 1700000000,
-			body: TRANSACTION_BODY,
-			sig: 'n4EsNkaUHt48-fl0Xk8Oy1GRQVMBZK3si5uIWxkP3KY',
-		},
-	];
-	for (const vector of vectors) {
-		it(vector.name, () => {
-			const headers = qapiV1Headers({ apiKey: ' _lJCqc-T3cnNpw ', secret: SECRET, ...vector });
-			assert.deepEqual(headers, { 'qredo-api-key': '_lJCqc-T3cnNpw', 'qredo-api-ts': String(vector.timestamp), 'qredo-api-sig': vector.sig });
+	assert.equal(v1.vectors.length, 3);
+	for (const { name, method, url, timestamp, body, signature } of v1.vectors) {
+		it(name, () => {
+			const headers = qapiV1Headers({ apiKey: ` ${v1.apiKey} `, secret: SECRET, method, url, timestamp, body });
+			assert.deepEqual(headers, { 'qredo-api-key': v1.apiKey, 'qredo-api-ts': String(timestamp), 'qredo-api-sig': signature });
 		});
 	}
 
 	it('a different secret gives a different signature', () => {
 		const wrongSecret = Buffer.from('$2a$04$ethku.q5kCreAahqXVysfuiSDrwlNU8He64NHiG4Z.1za/YJ/yHLX').toString('base64');
 		const headers = qapiV1Headers({ apiKey: 'k', secret: wrongSecret, method: 'GET', url: BALANCE_URL, timestamp: 1644591813 });
-		assert.notEqual(headers['qredo-api-sig'], 'KSsM3XNpAuiZ78QFLqY9MDyOvR1LPfsvB6u4lHvkvow');
+		assert.notEqual(headers['qredo-api-sig'], v1.vectors[0].signature);
+		assert.equal(qapiV1Headers({ apiKey: 'k', secret: SECRET, method: 'GET', url: BALANCE_URL, timestamp: 1644591813 })['qredo-api-sig'], v1.vectors[0].signature);
 	});
 
 	it('defaults the timestamp to now, in seconds', () => {
@@ -127,16 +115,12 @@ describe('qapiV1Headers (protocol §1.1 vectors)', () => {
 
 describe('qapiV2LoginHeaders (protocol §1.2 vector)', () => {
 	it('signs GET {base}/workspaces/{ws}/token with the v2 header names', () => {
-		const headers = qapiV2LoginHeaders({
-			apiKey: 'a.HLRrw3PSiS45QL',
-			secret: SECRET,
-			url: 'https://api-v2.qredo.network/api/v2/workspaces/WS123/token',
-			timestamp: 1700000000,
-		});
+		const headers = qapiV2LoginHeaders({ apiKey: v2Login.apiKey, secret: SECRET, url: v2Login.url, timestamp: v2Login.timestamp });
 		assert.deepEqual(headers, {
-			'qredo-api-key': 'a.HLRrw3PSiS45QL',
-			'qredo-api-timestamp': '1700000000',
-			'qredo-api-signature': 'cXDC2wFu-gSPdJ_t4NJH0Fl1Gjw0n0xZE4FWaQknJbI',
+			'qredo-api-key': v2Login.apiKey,
+			'qredo-api-timestamp': String(v2Login.timestamp),
+			'qredo-api-signature': v2Login.signature,
 		});
+		assert.deepEqual(qapiV2LoginHeaders({ apiKey: v2Login.apiKey, secret: SECRET, url: v2Login.url, timestamp: v2Login.timestamp, method: 'GET' }), headers);
 	});
 });

@@ -6,22 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRsaPrivateKey, NonceSource, partnerHeaders, partnerSignature } from '../../../lib/auth/partnerApi';
 import { QredoInputError } from '../../../lib/errors';
-import { fixture, repoRoot } from '../../support/paths';
+import { repoRoot } from '../../support/paths';
+import { partnerVectors } from './vectors';
 
 const fixtureText = (name: string) => readFileSync(join(repoRoot, 'test/fixtures', name), 'utf8');
 const PKCS1 = fixtureText('auth-rsa-2048.pkcs1.pem');
 const PKCS8 = fixtureText('auth-rsa-2048.pkcs8.pem');
 const PUBLIC = fixtureText('auth-rsa-2048.public.pem');
 
-interface PartnerVector {
-	apiKey: string;
-	url: string;
-	timestamp?: string;
-	nonce?: string;
-	body: string;
-	xSign: string;
-}
-const vectors = fixture<{ vectors: PartnerVector[] }>('auth-partner-vectors.json').vectors;
+const vectors = partnerVectors();
 
 /** RSASSA-PKCS1-v1_5 / SHA-256 verification straight from node:crypto, independent of the code under test. */
 function verifies(publicKey: KeyObject | string, payload: string | Buffer, xSign: string): boolean {
