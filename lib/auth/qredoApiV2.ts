@@ -128,8 +128,12 @@ export class QredoV2TokenSource implements QredoV2Tokens {
 		return this.inFlight;
 	}
 
-	/** Forget the token (e.g. after a 401): the next getToken logs in again. */
-	invalidate(): void {
+	/**
+	 * Forget the token (e.g. after a 401): the next getToken logs in again. With `rejectedToken`, only when that is
+	 * still the current token, so concurrent 401s for one stale token cause one login, not one each.
+	 */
+	invalidate(rejectedToken?: string): void {
+		if (rejectedToken !== undefined && rejectedToken !== this.token) return;
 		this.token = undefined;
 		this.refreshAt = 0;
 		this.expiresAt = 0;

@@ -15,7 +15,8 @@ import { QredoApiError, QredoTransportError } from '../wire/errors';
 /** What the transport needs from a Qredo API v2 token source (QredoV2TokenSource implements it). */
 export interface QredoV2Tokens {
 	getToken(): Promise<string>;
-	invalidate(): void;
+	/** forget the token; with `rejectedToken`, only if that is still the current one */
+	invalidate(rejectedToken?: string): void;
 }
 
 /** The request as it is signed: method upper-case, URL in normal form with the query, body bytes if any. */
@@ -132,7 +133,7 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 
 		if (response.status === 401 && auth.kind === 'qapiV2' && !reauthenticated) {
 			reauthenticated = true;
-			auth.tokens.invalidate();
+			auth.tokens.invalidate(authHeaders['x-token']);
 			continue;
 		}
 		if (response.status === 429) {
@@ -168,10 +169,8 @@ function requestUrl(base: string, query: QredoRequestOptions['query']): string {
 		}
 		pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
 	}
-	if (pairs.length > 0) {
-		const existing = parsed.search.slice(1);
-		parsed.search = `?${[existing, ...pairs].filter((part) => part !== '').join('&')}`;
-	}
+	// Rebuilt even without pairs: a bare trailing '?' stays in href but not in the path we send.
+	parsed.search = [parsed.search.slice(1), ...pairs].filter((part) => part !== '').join('&');
 	return parsed.href;
 }
 

@@ -140,6 +140,13 @@ describe('QredoV2TokenSource against a local server', () => {
 		const second = await tokens.getToken();
 		assert.notEqual(second, first);
 		assert.deepEqual(server.requests.map((request) => request.target.split('/').pop()), ['token', 'token']);
+
+		// A late 401 for the token already replaced must not throw away the new one.
+		tokens.invalidate(first);
+		assert.equal(await tokens.getToken(), second);
+		tokens.invalidate(second);
+		assert.notEqual(await tokens.getToken(), second);
+		assert.equal(server.requests.length, 3);
 	});
 
 	it('uses exp − iat, not our clock, for the lifetime; falls back when exp is missing', async () => {

@@ -88,6 +88,16 @@ describe('qredoRequest over a real socket', () => {
 		assert.equal(header(request, 'qredo-api-sig'), expectedHmac(request, 'qredo-api-ts'));
 	});
 
+	it('signs the URL exactly as sent: normal form, no bare "?", existing query kept', async () => {
+		reset((_request, response) => json(response, 200, {}));
+		const auth = { kind: 'qapiV1', apiKey: API_KEY_V1, secret: SECRET } as const;
+		await qredoRequest({ method: 'GET', url: `${server.origin}/qapi/v1/balance?`, auth });
+		await qredoRequest({ method: 'GET', url: `${server.origin}/qapi/v1/../v1/funds?archived=true`, auth });
+		await qredoRequest({ method: 'GET', url: `${server.origin}/qapi/v1/wallet/w 1/history`, query: { q: "it's" }, auth });
+		assert.deepEqual(server.requests.map((request) => request.target), ['/qapi/v1/balance', '/qapi/v1/funds?archived=true', "/qapi/v1/wallet/w%201/history?q=it%27s"]);
+		for (const request of server.requests) assert.equal(header(request, 'qredo-api-sig'), expectedHmac(request, 'qredo-api-ts'), request.target);
+	});
+
 	it('partner: x-sign verifies over timestamp + URL (with query) + body; no method', async () => {
 		reset((_request, response) => json(response, 200, { company_id: 'c1' }));
 		await qredoRequest({ method: 'PUT', url: `${server.origin}/api/v1/p/company/c1`, query: { ref: "o'brien" }, body: { name: 'ACME' }, auth: { kind: 'partner', apiKey: `${PARTNER_KEY}\n`, privateKey } });
