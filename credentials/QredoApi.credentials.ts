@@ -53,7 +53,7 @@ export class QredoApi implements ICredentialType {
 		},
 		{
 			displayName: 'Qredo API V1 Key ID',
-			name: 'qapiV1KeyId',
+			name: 'qapiV1ApiKeyId',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -69,7 +69,7 @@ export class QredoApi implements ICredentialType {
 		},
 		{
 			displayName: 'Qredo API V2 Key ID',
-			name: 'qapiV2KeyId',
+			name: 'qapiV2ApiKeyId',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
