@@ -37,16 +37,12 @@ export const newId = {
 };
 
 /**
- * A Qredo API secret: standard base64 of ASCII text shaped like a bcrypt hash (§1.1: known secrets look like
- * `$2a$04$…`). The text is chosen so the base64 contains `+` or `/`, which makes a client that decodes with the
- * wrong alphabet, without accepting both, fail visibly.
+ * A Qredo API secret: standard base64 of ASCII text shaped like a bcrypt hash (§1.1: known secrets decode to
+ * `$2a$04$` + 53 characters of the bcrypt alphabet), so a client must base64-decode it before using it as the key.
  */
 export function newApiSecret(): string {
-	for (;;) {
-		const text = '$2a$04$' + randomBytes(40).toString('base64').replace(/[+=]/g, '.').slice(0, 53);
-		const secret = Buffer.from(text, 'ascii').toString('base64');
-		if (/[+/]/.test(secret)) return secret;
-	}
+	const bcryptAlphabet = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	return Buffer.from('$2a$04$' + randomText(bcryptAlphabet, 53), 'ascii').toString('base64');
 }
 
 /** A deterministic on-chain-looking address for a wallet, derived from its ID. */

@@ -14,29 +14,20 @@ import { Faults } from './faults';
 import { FeedHub } from './feeds';
 import { forbidden, notFound, QredoHttpError, readRawBody, rejectUpgrade, Reply, sendError, sendJson } from './http';
 import { resolveOptions, type SandboxOptions } from './options';
-import { ADMIN_BASE, bodyHelpers, PARTNER_BASE, QAPI_BASE, Router, type SandboxRequest, V2_BASE } from './router';
+import { ADMIN_BASE, bodyHelpers, Router, type SandboxRequest } from './router';
 import { routeModules, type RouteModule } from './routes';
 import { type SandboxCredentials, seedDemo } from './seed';
 import { SandboxState } from './state';
+import { type SandboxUrls, sandboxUrls } from './urls';
+
+export type { SandboxUrls } from './urls';
+export type { SandboxCredentials } from './seed';
+export type { SandboxOptions } from './options';
+export { consoleLogger, silentLogger } from './options';
 
 export interface StartSandboxOptions extends SandboxOptions {
 	/** More route modules (register(router, ctx) functions), e.g. test-only routes. */
 	extraRoutes?: RouteModule[];
-}
-
-export interface SandboxUrls {
-	/** Partner API base, e.g. http://127.0.0.1:PORT/api/v1/p */
-	partner: string;
-	/** Qredo API v1 base (…/qapi/v1). */
-	qapi: string;
-	/** Qredo API v2 base (…/api/v2). */
-	v2: string;
-	/** Agent feed websocket (ws://…/api/v1/p/coreclient/feed). */
-	agentFeed: string;
-	/** v2 signrequests websocket (ws://…/api/v2/actions/signrequests). */
-	v2Feed: string;
-	/** Admin API base (…/sandbox/admin). */
-	admin: string;
 }
 
 export interface RunningSandbox {
@@ -62,18 +53,6 @@ function hostOf(req: IncomingMessage): string {
 	const host = req.headers.host;
 	if (!host) throw new QredoHttpError(400, 'Host: expected the Host header (the full URL, host included, is signed)');
 	return host;
-}
-
-export function sandboxUrls(base: string): SandboxUrls {
-	const ws = base.replace(/^http/, 'ws');
-	return {
-		partner: base + PARTNER_BASE,
-		qapi: base + QAPI_BASE,
-		v2: base + V2_BASE,
-		agentFeed: `${ws}${PARTNER_BASE}/coreclient/feed`,
-		v2Feed: `${ws}${V2_BASE}/actions/signrequests`,
-		admin: base + ADMIN_BASE,
-	};
 }
 
 export async function startSandbox(input: StartSandboxOptions = {}): Promise<RunningSandbox> {
@@ -212,7 +191,9 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		});
 	});
 	const address = server.address() as AddressInfo;
-	const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	// Bound to every interface: local clients reach it on loopback.
+	const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+	const shownHost = reachable.includes(':') ? `[${reachable}]` : reachable;
 	const url = `http://${shownHost}:${address.port}`;
 
 	const sweepTimer = setInterval(() => state.sweep(), options.sweepIntervalMs || 1000);
