@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { CliError, type Command, type CliIo, processIo } from './cli';
 import { keysFromSeedCommand, keysGenerate, keysPublic } from './commands/keys';
 import { sign, verify } from './commands/sign';
+import { registerV1, registerV2 } from './commands/register';
 
-export const commands: Command[] = [keysGenerate, keysPublic, keysFromSeedCommand, sign, verify];
+export const commands: Command[] = [keysGenerate, keysPublic, keysFromSeedCommand, sign, verify, registerV1, registerV2];
 
 function listing(prefix: string[]): string {
 	const shown = commands.filter((c) => prefix.every((word, i) => c.path[i] === word));

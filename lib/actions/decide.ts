@@ -1,0 +1,394 @@
+/**
+ * Approve, reject or abstain on one Qredo action, for the v1 agent (protocol §4.1) and Qredo API v2 (§4.2), and the
+ * audit record the Approve/Reject node outputs.
+ *
+ * The flow never signs blindly: it re-reads the action from Qredo, refuses when it is not pending or has expired,
+ * signs exactly the bytes Qredo returned, verifies every signature against our own public key before sending, and
+ * records the SHA-256 of each signed message. "Already decided" is an outcome, not an error. Nothing secret (BLS
+ * key, M-Pin secret, x-api-zkp, x-token) ever reaches the record or an error message.
+ */
+import { createHash } from 'node:crypto';
+import { BLS_PUBLIC_KEY_LENGTH, blsPublicKey, blsSign, blsVerify, parseBlsSecretKey } from '../crypto/bls';
+import { BLS_SEED_LENGTH, blsSecretKeyFromSeed } from '../crypto/amclRandom';
+import { bytesToHex, hexToBytes, parseBinary } from '../crypto/bytes';
+import { QredoInputError } from '../errors';
+import { getV2Action, type ActionProtocol, type ActionStatus, type PendingAction, type QredoHttp } from '../feed/actions';
+import { qredoRequest, type AuthScheme, type QredoV2Tokens } from '../transport/request';
+import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors';
+import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from './agentIdentity';
+
+export type Decision = 'approve' | 'reject' | 'abstain';
+export type DecisionOutcome = 'approved' | 'rejected' | 'abstained' | 'alreadyDecided';
+
+/** Signs with a BLS key it never reveals: the key lives only in this closure (JSON and logs show the public key). */
+export interface ApproverSigner {
+	/** 192-byte AMCL G2 public key, lowercase hex */
+	readonly publicKey: string;
+	sign(message: Uint8Array): Uint8Array;
+}
+
+/**
+ * The approver from its BLS private key (48 bytes, hex or base64) or from a Signing Agent v1 `bls_seed` (48 bytes,
+ * hex or base64), derived through the AMCL CSPRNG exactly as the agent does. Exactly one must be given.
+ */
+export function approverFromKeys(keys: { blsPrivateKey?: string | Uint8Array; blsSeed?: string | Uint8Array }): ApproverSigner {
+	const hasKey = keys?.blsPrivateKey !== undefined && keys.blsPrivateKey !== '';
+	const hasSeed = keys?.blsSeed !== undefined && keys.blsSeed !== '';
+	if (hasKey === hasSeed) throw new QredoInputError('blsPrivateKey', 'either a BLS private key or a BLS seed (exactly one)');
+	let sk: bigint;
+	if (hasKey) {
+		sk = parseBlsSecretKey(keys.blsPrivateKey as string | Uint8Array, 'blsPrivateKey');
+	} else {
+		const seed = keys.blsSeed instanceof Uint8Array ? keys.blsSeed : parseBinary(keys.blsSeed as string, 'blsSeed', BLS_SEED_LENGTH);
+		sk = blsSecretKeyFromSeed(seed);
+	}
+	const publicKey = bytesToHex(blsPublicKey(sk));
+	return Object.freeze({
+		publicKey,
+		sign: (message: Uint8Array) => blsSign(sk, message),
+		toJSON: () => ({ publicKey }),
+	});
+}
+
+/** What the trigger item says about the action (PendingAction fits). */
+export type TriggerActionInfo = Partial<Pick<PendingAction, 'actionId' | 'protocol' | 'status' | 'expiresAt'>>;
+
+interface DecideCommon {
+	actionId: string;
+	decision: Decision;
+	/** why; recorded as given */
+	reason?: string;
+	/** required to approve (v1, v2) and to reject on v2, which signs too */
+	approver?: ApproverSigner;
+	/** the trigger item, for the status and expiry checks */
+	action?: TriggerActionInfo;
+	/** who decides, for the record (API key ID or agent ID) */
+	approverId?: string;
+	/** clock in milliseconds for the expiry checks and the record; default Date.now */
+	now?: () => number;
+	/** HTTP function; default qredoRequest */
+	request?: QredoHttp;
+}
+
+export interface DecideV2Input extends DecideCommon {
+	protocol: 'v2';
+	/** Qredo API v2 base, e.g. https://api-v2.qredo.network/api/v2 */
+	baseUrl: string;
+	tokens: QredoV2Tokens;
+}
+
+export interface DecideV1Input extends DecideCommon {
+	protocol: 'v1';
+	/** Partner API base (the agent endpoints live there), e.g. https://api.qredo.network/api/v1/p */
+	baseUrl: string;
+	agentId: string;
+	mpin: AgentCredentials;
+}
+
+export type DecideInput = DecideV1Input | DecideV2Input;
+
+/** The audit record of one decision. Holds only public values. */
+export interface DecisionRecord {
+	actionId: string;
+	protocol: ActionProtocol;
+	decision: Decision;
+	outcome: DecisionOutcome;
+	reason: string;
+	/** API key ID (v2) or agent ID (v1), when known */
+	approverId: string | null;
+	/** 192-byte BLS public key (hex) of the approver, when one was given */
+	approverPublicKey: string | null;
+	/** the signatures sent, lowercase hex, one per signed message */
+	signatures: string[];
+	/** SHA-256 (hex) of each signed message, in order: exactly what was signed */
+	messageDigests: string[];
+	/** the action's status according to Qredo after the call, when it says */
+	actionStatus: ActionStatus | null;
+	/** HTTP status of the last call (null when nothing was sent) */
+	serverStatus: number | null;
+	/** body of the last answer, credential-like fields redacted */
+	serverResponse: unknown;
+	/** e.g. why the action counts as already decided */
+	detail: string | null;
+	/** the action's expiry (Unix seconds), when known */
+	expiresAt: number | null;
+	startedAt: string;
+	decidedAt: string;
+	durationMs: number;
+}
+
+const V2_APPROVE = 3;
+const V2_REJECT = 4;
+const V2_STATUS_NAMES: Record<number, ActionStatus> = { 1: 'pending', 3: 'approved', 4: 'rejected', 5: 'expired' };
+
+export async function decideAction(input: DecideInput): Promise<DecisionRecord> {
+	const now = input.now ?? Date.now;
+	const startedMs = now();
+	const base = checkCommon(input);
+	const record = (fields: Partial<DecisionRecord> & Pick<DecisionRecord, 'outcome'>): DecisionRecord => {
+		const decidedMs = now();
+		return {
+			actionId: input.actionId,
+			protocol: input.protocol,
+			decision: input.decision,
+			reason: base.reason,
+			approverId: input.approverId ?? (input.protocol === 'v1' ? input.agentId : null) ?? null,
+			approverPublicKey: input.approver?.publicKey ?? null,
+			signatures: [],
+			messageDigests: [],
+			actionStatus: null,
+			serverStatus: null,
+			serverResponse: null,
+			detail: null,
+			expiresAt: input.action?.expiresAt ?? null,
+			...fields,
+			startedAt: new Date(startedMs).toISOString(),
+			decidedAt: new Date(decidedMs).toISOString(),
+			durationMs: Math.max(0, decidedMs - startedMs),
+		};
+	};
+
+	if (input.decision === 'abstain') {
+		return record({ outcome: 'abstained', detail: 'no action taken: the decision is left to the other approvers' });
+	}
+	// The trigger item's view first: a decided action needs no call, an expired one must not be signed.
+	const known = triggerCheck(input, now);
+	if (known) return record(known);
+	return input.protocol === 'v2' ? decideV2(input, now, record) : decideV1(input, record);
+}
+
+type RecordFields = Partial<DecisionRecord> & Pick<DecisionRecord, 'outcome'>;
+
+function checkCommon(input: DecideInput): { reason: string } {
+	if (typeof input !== 'object' || input === null) throw new QredoInputError('input', 'the decision parameters');
+	if (input.protocol !== 'v1' && input.protocol !== 'v2') throw new QredoInputError('protocol', 'v1 or v2');
+	if (!['approve', 'reject', 'abstain'].includes(input.decision)) throw new QredoInputError('decision', 'approve, reject or abstain');
+	if (typeof input.actionId !== 'string' || input.actionId.trim() === '' || input.actionId.length > 256 || /[\x00-\x1f\x7f]/.test(input.actionId)) {
+		throw new QredoInputError('actionId', 'the ID of the action to decide (non-empty, printable)');
+	}
+	const action = input.action;
+	if (action?.actionId !== undefined && action.actionId !== input.actionId) {
+		throw new QredoInputError('action.actionId', 'the same action ID as actionId', 'the trigger item describes another action');
+	}
+	if (action?.protocol !== undefined && action.protocol !== input.protocol) {
+		throw new QredoInputError('action.protocol', `a ${input.protocol} action`, `the trigger item is a ${action.protocol} action`);
+	}
+	if (input.reason !== undefined && typeof input.reason !== 'string') throw new QredoInputError('reason', 'a string');
+	const needsKey = input.decision === 'approve' || (input.decision === 'reject' && input.protocol === 'v2');
+	if (needsKey) requireApprover(input.approver, input.decision, input.protocol);
+	else if (input.approver !== undefined) requireApprover(input.approver, input.decision, input.protocol);
+	return { reason: input.reason ?? '' };
+}
+
+function requireApprover(approver: ApproverSigner | undefined, decision: Decision, protocol: ActionProtocol): ApproverSigner {
+	const ok =
+		approver !== undefined &&
+		typeof approver.sign === 'function' &&
+		typeof approver.publicKey === 'string' &&
+		/^[0-9a-f]+$/.test(approver.publicKey) &&
+		approver.publicKey.length === BLS_PUBLIC_KEY_LENGTH * 2;
+	if (!ok) throw new QredoInputError('approver', `a BLS approver key (approverFromKeys) to ${decision} a ${protocol} action`);
+	return approver as ApproverSigner;
+}
+
+function nowSeconds(now: () => number): number {
+	return Math.floor(now() / 1000);
+}
+
+function expiredDetail(actionId: string, expiresAt: number, now: () => number): string {
+	return `action ${actionId} expired at ${new Date(expiresAt * 1000).toISOString()}, ${nowSeconds(now) - expiresAt} s ago`;
+}
+
+/** Decided → an alreadyDecided record; not pending or expired → a refusal; otherwise undefined (go on). */
+function triggerCheck(input: DecideInput, now: () => number): RecordFields | undefined {
+	const action = input.action;
+	if (!action) return undefined;
+	if (action.status === 'approved' || action.status === 'rejected') {
+		return { outcome: 'alreadyDecided', actionStatus: action.status, detail: `the trigger item says the action is already ${action.status}` };
+	}
+	if (action.status !== undefined && action.status !== 'pending') {
+		throw new QredoInputError('actionId', 'a pending action', `action ${input.actionId} is ${action.status} according to the trigger item`);
+	}
+	if (action.expiresAt !== undefined && nowSeconds(now) >= action.expiresAt) {
+		throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, action.expiresAt, now));
+	}
+	return undefined;
+}
+
+function apiBase(url: string, field: string): string {
+	if (typeof url !== 'string' || !/^https?:\/\/[^/]/i.test(url.trim())) throw new QredoInputError(field, 'an absolute http(s) base URL');
+	return url.trim().replace(/\/+$/, '');
+}
+
+/** Signs one message and checks the signature against the approver's own public key before anything is sent; also used for the v1 IDDoc. */
+export function signVerified(approver: ApproverSigner, message: Uint8Array, index: number): { signature: string; digest: string } {
+	const signature = approver.sign(message);
+	if (!(signature instanceof Uint8Array) || !blsVerify(hexToBytes(approver.publicKey, 'approver.publicKey'), message, signature)) {
+		throw new QredoInputError(
+			'approver',
+			'a BLS key whose signatures verify against its own public key',
+			`self-verification of message ${index} failed; nothing was sent`,
+		);
+	}
+	return { signature: bytesToHex(signature), digest: createHash('sha256').update(message).digest('hex') };
+}
+
+/**
+ * A 409 whose text says the action is already approved/rejected. The protocol publishes no error codes for this
+ * (§7), so the text is all there is; a 409 for any other reason (e.g. closed because the transaction was decided
+ * by others) stays an error.
+ */
+function alreadyDecidedStatus(error: unknown): 'approved' | 'rejected' | undefined {
+	if (!(error instanceof QredoApiError) || error.status !== 409) return undefined;
+	const text = `${error.msg} ${typeof error.detail?.reason === 'string' ? error.detail.reason : ''}`;
+	const match = /already\s+(approved|rejected)/i.exec(text);
+	return match ? (match[1].toLowerCase() as 'approved' | 'rejected') : undefined;
+}
+
+function alreadyDecidedFields(error: QredoApiError, status: 'approved' | 'rejected', sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'>): RecordFields {
+	return {
+		outcome: 'alreadyDecided',
+		actionStatus: status,
+		serverStatus: error.status,
+		serverResponse: { code: error.code, msg: error.msg, detail: error.detail ?? null },
+		detail: `Qredo says the action is already ${status}`,
+		...sent,
+	};
+}
+
+async function decideV2(input: DecideV2Input, now: () => number, record: (fields: RecordFields) => DecisionRecord): Promise<DecisionRecord> {
+	const base = apiBase(input.baseUrl, 'baseUrl');
+	if (typeof input.tokens?.getToken !== 'function') throw new QredoInputError('tokens', 'a Qredo API v2 token source (QredoV2TokenSource)');
+	const approver = requireApprover(input.approver, input.decision, 'v2');
+	const client = { baseUrl: base, tokens: input.tokens, request: input.request };
+
+	const view = await getV2Action(client, input.actionId);
+	const status = view.statusCode === undefined ? undefined : (V2_STATUS_NAMES[view.statusCode] ?? 'unknown');
+	const expiresAt = earliest(view.expireTime, input.action?.expiresAt);
+	if (view.statusCode === V2_APPROVE || view.statusCode === V2_REJECT) {
+		return record({
+			outcome: 'alreadyDecided',
+			actionStatus: status ?? null,
+			serverStatus: view.httpStatus,
+			serverResponse: scrubResponse(view.body),
+			detail: `Qredo says the action is already ${status} (status ${view.statusCode})`,
+			expiresAt: expiresAt ?? null,
+		});
+	}
+	if (view.statusCode !== 1) {
+		const shown = view.statusCode === undefined ? 'has no status' : `has status ${view.statusCode}${status && status !== 'unknown' ? ` (${status})` : ''}`;
+		throw new QredoInputError('actionId', 'a pending action (status 1)', `Qredo says action ${input.actionId} ${shown}`);
+	}
+	if (expiresAt !== undefined && nowSeconds(now) >= expiresAt) {
+		throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, expiresAt, now));
+	}
+	if (view.messages.length === 0) {
+		throw new QredoTransportError('response', 'GET', `${base}/actions/${encodeURIComponent(input.actionId)}`, 'the pending action has no messages to sign');
+	}
+	// v2 signs only messages[0], for approve and reject alike (§4.2).
+	const { signature, digest } = signVerified(approver, hexToBytes(view.messages[0], 'messages[0]'), 0);
+	const sent = { signatures: [signature], messageDigests: [digest] };
+	const url = `${base}/actions/${encodeURIComponent(input.actionId)}`;
+	const statusCode = input.decision === 'approve' ? V2_APPROVE : V2_REJECT;
+	let response;
+	try {
+		response = await (input.request ?? qredoRequest)({ method: 'POST', url, body: { status: statusCode, signatures: [signature] }, auth: { kind: 'qapiV2', tokens: input.tokens } });
+	} catch (error) {
+		const already = alreadyDecidedStatus(error);
+		if (already) return record({ ...alreadyDecidedFields(error as QredoApiError, already, sent), expiresAt: expiresAt ?? null });
+		throw error;
+	}
+	const body = response.body;
+	const answered = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).status : undefined;
+	return record({
+		outcome: input.decision === 'approve' ? 'approved' : 'rejected',
+		actionStatus: typeof answered === 'number' ? (V2_STATUS_NAMES[answered] ?? 'unknown') : input.decision === 'approve' ? 'approved' : 'rejected',
+		serverStatus: response.status,
+		serverResponse: scrubResponse(body),
+		expiresAt: expiresAt ?? null,
+		...sent,
+	});
+}
+
+async function decideV1(input: DecideV1Input, record: (fields: RecordFields) => DecisionRecord): Promise<DecisionRecord> {
+	const base = apiBase(input.baseUrl, 'baseUrl');
+	if (typeof input.agentId !== 'string' || input.agentId.trim() === '') throw new QredoInputError('agentId', 'the agent ID (accountCode)');
+	const credentials = parseAgentCredentials(input.mpin, 'mpin');
+	const secrets = [bytesToHex(credentials.clientSecret)];
+	// A fresh x-api-zkp for every request and every retry (§1.4).
+	const auth: AuthScheme = { kind: 'zkp', header: zkpHeaderSource(credentials) };
+	const request = input.request ?? qredoRequest;
+	const url = `${base}/coreclient/action/${encodeURIComponent(input.actionId)}`;
+
+	let sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'> = { signatures: [], messageDigests: [] };
+	let response;
+	try {
+		if (input.decision === 'approve') {
+			const approver = requireApprover(input.approver, 'approve', 'v1');
+			const messages = await v1Messages(request, url, auth);
+			const signed = messages.map((message, i) => signVerified(approver, message, i));
+			sent = { signatures: signed.map((s) => s.signature), messageDigests: signed.map((s) => s.digest) };
+			response = await request({ method: 'PUT', url, body: { signatures: sent.signatures }, auth });
+		} else {
+			// A v1 reject signs nothing and sends no body (§4.1).
+			response = await request({ method: 'DELETE', url, auth });
+		}
+	} catch (error) {
+		const already = alreadyDecidedStatus(error);
+		if (already) return record(alreadyDecidedFields(error as QredoApiError, already, sent));
+		throw error;
+	}
+	return record({
+		outcome: input.decision === 'approve' ? 'approved' : 'rejected',
+		actionStatus: input.decision === 'approve' ? 'approved' : 'rejected',
+		serverStatus: response.status,
+		serverResponse: scrubResponse(response.body, secrets),
+		...sent,
+	});
+}
+
+/** GET /coreclient/action/{id} → the messages to sign, hex-decoded, in order (§4.1). */
+async function v1Messages(request: QredoHttp, url: string, auth: AuthScheme): Promise<Uint8Array[]> {
+	const response = await request({ method: 'GET', url, auth });
+	const body = response.body;
+	const messages = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).messages : undefined;
+	if (!Array.isArray(messages) || messages.length === 0) {
+		throw new QredoTransportError('response', 'GET', url, 'expected a non-empty "messages" array to sign');
+	}
+	return messages.map((message, i) => {
+		let bytes: Uint8Array | undefined;
+		try {
+			bytes = hexToBytes(message as string, `messages[${i}]`);
+		} catch {
+			bytes = undefined;
+		}
+		if (bytes === undefined || bytes.length === 0) throw new QredoTransportError('response', 'GET', url, `expected messages[${i}] to be a non-empty hex string`);
+		return bytes;
+	});
+}
+
+function earliest(...values: Array<number | undefined>): number | undefined {
+	const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+	return known.length === 0 ? undefined : Math.min(...known);
+}
+
+const SECRET_FIELD = /token|secret|private|password|passphrase|zkp|api[-_]?key|x-sign|seed|credential/i;
+const MAX_RESPONSE_STRING = 2000;
+const MAX_DEPTH = 8;
+
+/**
+ * A copy of a server answer fit for the audit record: credential-like fields redacted, known secret values scrubbed
+ * from strings, long strings and deep nesting cut.
+ */
+export function scrubResponse(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+	if (typeof value === 'string') {
+		const scrubbed = scrubSecrets(value, secrets);
+		return scrubbed.length > MAX_RESPONSE_STRING ? `${scrubbed.slice(0, MAX_RESPONSE_STRING)}…` : scrubbed;
+	}
+	if (value === null || typeof value !== 'object') return value === undefined ? null : value;
+	if (depth >= MAX_DEPTH) return '[nested too deep]';
+	if (Array.isArray(value)) return value.map((item) => scrubResponse(item, secrets, depth + 1));
+	const out: Record<string, unknown> = {};
+	for (const [key, item] of Object.entries(value)) out[key] = SECRET_FIELD.test(key) ? '[redacted]' : scrubResponse(item, secrets, depth + 1);
+	return out;
+}
