@@ -22,7 +22,6 @@ import {
 	requireObject,
 	requireString,
 } from './http';
-import { newId } from './ids';
 import type { Action, Company, CustodyGroup, Fund, PartnerKey, SandboxState, Transaction, TxStatus, Wallet } from './state';
 import { txStatusName } from './state';
 
@@ -119,7 +118,9 @@ export interface Movement {
 	expires: number;
 	/** The §3.1 ledger status, without the `_transfer` / `_withdrawal` suffix. */
 	status: TxStatus | 'taker_pending' | 'taker_approved';
-	/** Set once the movement is settled; a deterministic hash standing in for the chain transaction. */
+	/** The amount has moved (approved transaction, taken swap, deposit). */
+	settled: boolean;
+	/** Set once settled: a deterministic hash standing in for the chain transaction. */
 	chainTxId: string;
 }
 
@@ -382,6 +383,28 @@ export function requireFutureExpiry(ctx: SandboxContext, expires: number): void 
 	if (expires <= ctx.nowSeconds()) throw badRequest('expires: expected a Unix time (seconds) in the future');
 }
 
+const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** Bech32 (bc1…/tb1…) or legacy base58 (1…, 3…, m…, n…, 2…) Bitcoin addresses, mainnet or testnet. */
+const BITCOIN_ADDRESS = /^((bc|tb)1[02-9ac-hj-np-z]{8,87}|[123mn][1-9A-HJ-NP-Za-km-z]{25,34})$/;
+
+export function isEvmAddress(address: string): boolean {
+	return EVM_ADDRESS.test(address);
+}
+
+/** 400 unless `address` has the shape of an address on the asset's chain. */
+export function requireAddressFor(asset: string, address: string, field: string): void {
+	if (isBitcoinAsset(asset)) {
+		if (!BITCOIN_ADDRESS.test(address)) throw badRequest(`${field}: expected a Bitcoin address (bech32 bc1…/tb1… or base58) for this asset`);
+	} else if (!isEvmAddress(address)) {
+		throw badRequest(`${field}: expected an EVM address (0x followed by 40 hex digits) for this asset`);
+	}
+}
+
+export function sameAddress(asset: string, a: string, b: string): boolean {
+	// EVM addresses are case-insensitive (the case only carries the EIP-55 checksum); Bitcoin's are not.
+	return isBitcoinAsset(asset) ? a === b : a.toLowerCase() === b.toLowerCase();
+}
+
 // ---- idempotency (partner_txID) ----
 
 export type IdempotentKind = 'transfer' | 'withdrawal' | 'swap' | 'swap take';
@@ -471,6 +494,7 @@ export function movements(ctx: SandboxContext, filter: { companyId?: string; fun
 		const tx = entry.txId ? state.transactions.get(entry.txId) : undefined;
 		const txId = entry.txId ?? derivedId('deposit', entry.walletId, String(entry.timestamp), String(entry.amount), String(index));
 		const status = tx ? tx.status : 'approved';
+		const settled = status === 'approved';
 		rows.push({
 			txId,
 			walletId: entry.walletId,
@@ -489,7 +513,8 @@ export function movements(ctx: SandboxContext, filter: { companyId?: string; fun
 			timestamp: entry.timestamp,
 			expires: tx?.expires ?? 0,
 			status,
-			chainTxId: status === 'approved' ? chainHash(entry.asset, txId, entry.type) : '',
+			settled,
+			chainTxId: settled ? chainHash(entry.asset, txId, entry.type) : '',
 		});
 	});
 	for (const swap of resources(ctx).swaps.values()) rows.push(...swapMovements(state, swap));
@@ -500,13 +525,14 @@ export function movements(ctx: SandboxContext, filter: { companyId?: string; fun
 		.map(({ row }) => row);
 }
 
-const SWAP_STATUS: Record<SwapStatus, Movement['status']> = { open: 'pending', taken: 'approved', cancelled: 'initiate_rejected', expired: 'expired' };
+/** Swap legs in the ledger's status vocabulary (§3.1): a cancelled swap reads as rejected by its initiator. */
+const SWAP_LEDGER_STATUS: Record<SwapStatus, Movement['status']> = { open: 'pending', taken: 'taker_approved', cancelled: 'initiate_rejected', expired: 'expired' };
 
 function swapMovements(state: SandboxState, swap: Swap): Movement[] {
 	const leg = (walletId: string, type: MovementType, asset: string, amount: number, fees: number, txId: string, counterpartyId: string, timestamp: number): Movement | undefined => {
 		const wallet = state.wallets.get(walletId);
 		if (!wallet) return undefined;
-		const status = SWAP_STATUS[swap.status];
+		const settled = swap.status === 'taken';
 		return {
 			txId,
 			walletId,
@@ -524,8 +550,9 @@ function swapMovements(state: SandboxState, swap: Swap): Movement[] {
 			accountNo: '',
 			timestamp,
 			expires: swap.expires,
-			status,
-			chainTxId: status === 'approved' ? chainHash(asset, txId, type) : '',
+			status: SWAP_LEDGER_STATUS[swap.status],
+			settled,
+			chainTxId: settled ? chainHash(asset, txId, type) : '',
 		};
 	};
 	const rows = [leg(swap.send.walletId, 'swapOut', swap.send.symbol, swap.send.gross, swap.send.fees, swap.id, swap.take?.receiveWalletId ?? '', swap.created)];
@@ -738,6 +765,3 @@ export function actionSummaryView(action: Action) {
 	return { id: action.id, type: action.type, status: action.status, timestamp: action.created, expireTime: action.expireTime };
 }
 
-export function newEventId(): string {
-	return newId.entity();
-}

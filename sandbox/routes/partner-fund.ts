@@ -11,7 +11,6 @@ import {
 	entityView,
 	fundAssets,
 	fundMembers,
-	isBitcoinAsset,
 	isOutgoing,
 	type Movement,
 	movements,
@@ -19,29 +18,14 @@ import {
 	policyView,
 	readCustodyGroup,
 	readNewWallet,
+	requireAddressFor,
+	sameAddress,
 	walletInfoView,
 	walletOfFund,
 	walletPolicies,
 } from '../resources';
 import { PARTNER_BASE, type Router, type SandboxRequest } from '../router';
 import type { Fund, SandboxState } from '../state';
-
-const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-/** Bech32 (bc1…/tb1…) or legacy base58 (1…, 3…, m…, n…, 2…) Bitcoin addresses, mainnet or testnet. */
-const BITCOIN_ADDRESS = /^((bc|tb)1[02-9ac-hj-np-z]{8,87}|[123mn][1-9A-HJ-NP-Za-km-z]{25,34})$/;
-
-function requireAddressFor(asset: string, address: string, field: string): void {
-	if (isBitcoinAsset(asset)) {
-		if (!BITCOIN_ADDRESS.test(address)) throw badRequest(`${field}: expected a Bitcoin address (bech32 bc1…/tb1… or base58) for this asset`);
-	} else if (!EVM_ADDRESS.test(address)) {
-		throw badRequest(`${field}: expected an EVM address (0x followed by 40 hex digits) for this asset`);
-	}
-}
-
-function sameAddress(asset: string, a: string, b: string): boolean {
-	// EVM addresses are case-insensitive (the case only carries the EIP-55 checksum); Bitcoin's are not.
-	return isBitcoinAsset(asset) ? a === b : a.toLowerCase() === b.toLowerCase();
-}
 
 function fundDetailView(ctx: SandboxContext, fund: Fund) {
 	const { state } = ctx;

@@ -18,7 +18,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const since = queryInteger(req.query, 'since') ?? 0;
 		// Settled movements only; the swagger's signs: sent positive, received negative, fees paid negative.
 		const history = movements(ctx, { walletId: wallet.id })
-			.filter((row) => row.status === 'approved' && row.timestamp >= since)
+			.filter((row) => row.settled && row.timestamp >= since)
 			.map((row) => {
 				const sign = isOutgoing(row) ? 1 : -1;
 				return {
