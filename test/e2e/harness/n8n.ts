@@ -1,0 +1,604 @@
+/**
+ * A real n8n 2.41.1 (Node 24) for end-to-end tests, driven headlessly: no UI, no API key.
+ *
+ * The recipe (docs/n8n-platform.md §6.5): install our `npm pack` tarball as a community package, import credentials
+ * and workflows and publish them with the n8n CLI while the server is down, `n8n start`, poll /healthz/readiness,
+ * then read executions straight from `.n8n/database.sqlite`. The test process runs on Node 20, so everything that
+ * touches n8n (the CLI, the server, npm, sqlite reads via node:sqlite) runs as a Node 24 child process.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { repoRoot } from '../../support/paths';
+
+/** What scripts/n8n-runtime.js `ensureN8nRuntime()` returns. */
+export interface N8nRuntime {
+	root: string;
+	nodeBin: string;
+	npmCli: string;
+	/** n8n's JS entry point; run it with `nodeBin`. */
+	n8nBin: string;
+	/** Node 24's headers (for native builds). */
+	nodeDir: string;
+	n8nModules: string;
+	n8nVersion: string;
+	nodeVersion: string;
+	installedNow: boolean;
+	timings: Record<string, number>;
+}
+
+interface RuntimeModule {
+	ensureN8nRuntime(): Promise<N8nRuntime>;
+	toolchainEnv(paths?: unknown, extra?: Record<string, string>): NodeJS.ProcessEnv;
+}
+
+// Plain CommonJS shared with CI and the CLI; loaded at run time from the repository, not compiled into build/.
+const runtimeModule = createRequire(__filename)(join(repoRoot, 'scripts', 'n8n-runtime.js')) as RuntimeModule;
+
+let runtimePromise: Promise<N8nRuntime> | undefined;
+/** Installs n8n + Node 24 into the user cache on first use (several minutes), then returns at once. */
+export function n8nRuntime(): Promise<N8nRuntime> {
+	runtimePromise ??= runtimeModule.ensureN8nRuntime();
+	return runtimePromise;
+}
+
+export const TEST_ENCRYPTION_KEY = 'qredo-e2e-fixed-encryption-key-0123456789';
+
+export interface CreateOptions {
+	/** Folder for N8N_USER_FOLDER (n8n uses `<userFolder>/.n8n`); a fresh temp folder by default. */
+	userFolder?: string;
+	/** N8N_PORT; a free port by default. */
+	port?: number;
+	/** N8N_RUNNERS_BROKER_PORT; a free port by default. */
+	brokerPort?: number;
+	/** N8N_LOG_LEVEL (`error` | `warn` | `info` | `debug`); default `info`, or $QREDO_N8N_LOG_LEVEL. */
+	logLevel?: string;
+	/** Extra environment for every n8n command; wins over the defaults. */
+	env?: Record<string, string>;
+}
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+export interface ExecutionRow {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	finished: boolean;
+	deduplicationKey: string | null;
+	startedAt: string | null;
+	stoppedAt: string | null;
+}
+
+export interface NodeRunItem {
+	json: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface TaskData {
+	startTime?: number;
+	executionTime?: number;
+	executionStatus?: string;
+	data?: { main?: Array<NodeRunItem[] | null> };
+	error?: { message?: string; [key: string]: unknown };
+	[key: string]: unknown;
+}
+
+/** The parts of n8n's IRunExecutionData the tests look at. */
+export interface RunExecutionData {
+	resultData: {
+		runData: Record<string, TaskData[]>;
+		lastNodeExecuted?: string;
+		error?: { message?: string; [key: string]: unknown };
+		[key: string]: unknown;
+	};
+	[key: string]: unknown;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: unknown[];
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+export interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	/** Plain object: n8n encrypts it on import. */
+	data: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 20_000;
+const CLI_TIMEOUT_MS = 120_000;
+
+const running = new Set<ChildProcess>();
+// A crashed or aborted test must not leave n8n servers (and their task runners) behind.
+process.once('exit', () => {
+	for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal); // the whole group: n8n plus its task-runner child
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+export async function freePort(): Promise<number> {
+	const server = createServer();
+	server.listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const address = server.address();
+	server.close();
+	await once(server, 'close');
+	if (address === null || typeof address === 'string') throw new Error('could not obtain a free TCP port');
+	return address.port;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns something other than undefined/false, or throws after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	for (;;) {
+		try {
+			const value = await probe();
+			if (value !== undefined && value !== false) return value;
+		} catch (e) {
+			lastError = e;
+		}
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+		await sleep(intervalMs);
+	}
+}
+
+/** Runs a Node 24 program with a JSON argument on stdin and returns its JSON stdout. */
+async function node24Json<T>(runtime: N8nRuntime, program: string, input: unknown, env: NodeJS.ProcessEnv): Promise<T> {
+	const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', program], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+	child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+	child.stdin.end(JSON.stringify(input));
+	const [code] = (await once(child, 'close')) as [number | null];
+	if (code !== 0) throw new Error(`Node 24 helper failed (exit ${code}): ${err.trim() || out.trim()}`);
+	return JSON.parse(out) as T;
+}
+
+// Runs under Node 24: node:sqlite does not exist on Node 20. readOnly + a busy timeout so it can read while n8n writes.
+const SQL_PROGRAM = `
+const { DatabaseSync } = require('node:sqlite');
+let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {
+	const { db, query, params, flattedFrom, flattedColumns } = JSON.parse(s);
+	const conn = new DatabaseSync(db, { readOnly: true, timeout: 10000 });
+	try {
+		const rows = conn.prepare(query).all(...params);
+		if (flattedFrom) {
+			const flatted = require('node:module').createRequire(flattedFrom)('flatted');
+			for (const row of rows) for (const c of flattedColumns) if (typeof row[c] === 'string') row[c] = flatted.parse(row[c]);
+		}
+		process.stdout.write(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+	} finally { conn.close(); }
+});`;
+
+export class N8nInstance {
+	readonly runtime: N8nRuntime;
+	readonly userFolder: string;
+	/** `<userFolder>/.n8n`: database.sqlite, config, nodes/. */
+	readonly n8nFolder: string;
+	readonly port: number;
+	readonly brokerPort: number;
+	readonly baseUrl: string;
+	/** Everything n8n printed (CLI commands and server), in order. */
+	readonly logFile: string;
+	readonly env: NodeJS.ProcessEnv;
+	/** Milliseconds from spawning `n8n start` to /healthz/readiness answering 200, for the last start(). */
+	lastStartMs = 0;
+	private readonly ownsFolder: boolean;
+	private server: ChildProcess | undefined;
+	private serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+	private fileCounter = 0;
+
+	private constructor(runtime: N8nRuntime, userFolder: string, ownsFolder: boolean, port: number, brokerPort: number, options: CreateOptions) {
+		this.runtime = runtime;
+		this.userFolder = userFolder;
+		this.ownsFolder = ownsFolder;
+		this.n8nFolder = join(userFolder, '.n8n');
+		this.port = port;
+		this.brokerPort = brokerPort;
+		this.baseUrl = `http://127.0.0.1:${port}`;
+		this.logFile = join(userFolder, 'n8n.log');
+		this.env = withoutInheritedN8nSettings(runtimeModule.toolchainEnv());
+		Object.assign(this.env, {
+			N8N_USER_FOLDER: userFolder,
+			N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+			DB_TYPE: 'sqlite',
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PROTOCOL: 'http',
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_LOG_LEVEL: options.logLevel ?? process.env.QREDO_N8N_LOG_LEVEL ?? 'info',
+			N8N_LOG_OUTPUT: 'console',
+			// No internet here: switch off everything that phones home (§6.4).
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+			// Its refresh task fetches the MCP server catalogue from api.n8n.io at start (ENOTFOUND stack traces otherwise).
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			// Our package is unverified; 2.41 warns when this is left unset.
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+			// Shorter than the 30 s default so stop() stays quick; stop() still SIGKILLs after its own bound.
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			NO_COLOR: '1',
+			...options.env,
+		});
+		mkdirSync(this.n8nFolder, { recursive: true });
+	}
+
+	/** A fresh instance (not started). Installs the runtime on first use. */
+	static async create(options: CreateOptions = {}): Promise<N8nInstance> {
+		const runtime = await n8nRuntime();
+		const ownsFolder = options.userFolder === undefined;
+		const userFolder = options.userFolder ?? mkdtempSync(join(tmpdir(), 'qredo-n8n-'));
+		const port = options.port ?? (await freePort());
+		let brokerPort = options.brokerPort ?? (await freePort());
+		while (brokerPort === port) brokerPort = await freePort();
+		return new N8nInstance(runtime, userFolder, ownsFolder, port, brokerPort, options);
+	}
+
+	get isRunning(): boolean {
+		return this.server !== undefined;
+	}
+
+	private log(line: string): void {
+		appendFileSync(this.logFile, line.endsWith('\n') ? line : line + '\n');
+	}
+
+	private writeTempJson(kind: string, value: unknown): string {
+		const dir = join(this.userFolder, 'harness');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, `${kind}-${++this.fileCounter}.json`);
+		writeFileSync(file, JSON.stringify(value, null, '\t'));
+		return file;
+	}
+
+	private assertStopped(what: string): void {
+		// These commands write the DB directly; a running server would not notice (publish:workflow says so itself).
+		if (this.server) throw new Error(`${what} must run while n8n is stopped: call stop() first`);
+	}
+
+	/** Runs `n8n <args>` under Node 24 with this instance's environment; output also goes to the log file. */
+	async cli(args: string[], { timeoutMs = CLI_TIMEOUT_MS, allowFailure = false } = {}): Promise<CliResult> {
+		const started = Date.now();
+		this.log(`\n[harness] $ n8n ${args.join(' ')}`);
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, ...args], { cwd: this.userFolder, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (d: string) => {
+			stdout += d;
+			appendFileSync(this.logFile, d);
+		});
+		child.stderr.setEncoding('utf8').on('data', (d: string) => {
+			stderr += d;
+			appendFileSync(this.logFile, d);
+		});
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		const [code] = (await once(child, 'close')) as [number | null];
+		clearTimeout(timer);
+		const ms = Date.now() - started;
+		this.log(`[harness] n8n ${args[0]} exited ${code} after ${ms} ms`);
+		if (code !== 0 && !allowFailure) {
+			const why = code === null ? `killed after ${timeoutMs} ms` : `exit code ${code}`;
+			throw new Error(`n8n ${args.join(' ')} failed (${why}).\n--- output ---\n${tail(stdout + stderr, 40)}\n(log: ${this.logFile})`);
+		}
+		return { code, stdout, stderr, ms };
+	}
+
+	/**
+	 * Installs a packed package (`npm pack` tarball) into `<userFolder>/.n8n/nodes`, the folder n8n's own community
+	 * package installer uses, so node types are `<package>.<node>`. No install scripts run; peer dependencies
+	 * (n8n-workflow) are not installed, so the package resolves n8n's own copy, as in a real install.
+	 */
+	async installPackage(tarballPath: string): Promise<{ name: string; version: string; dir: string }> {
+		if (!existsSync(tarballPath)) throw new Error(`package tarball not found: ${tarballPath}`);
+		const nodesDir = join(this.n8nFolder, 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		const manifest = join(nodesDir, 'package.json');
+		if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, '\t') + '\n');
+		const args = [this.runtime.npmCli, 'install', tarballPath, '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--no-package-lock', '--install-strategy=shallow'];
+		this.log(`\n[harness] $ npm ${args.slice(1).join(' ')} (in ${nodesDir})`);
+		const child = spawn(this.runtime.nodeBin, args, { cwd: nodesDir, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+		child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+		const [code] = (await once(child, 'close')) as [number | null];
+		this.log(output);
+		if (code !== 0) throw new Error(`npm install ${basename(tarballPath)} into ${nodesDir} failed (exit ${code}):\n${tail(withoutNpmNoise(output), 30)}`);
+		const deps = (JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+		const name = Object.keys(deps).find((k) => deps[k].endsWith(basename(tarballPath)));
+		if (!name) throw new Error(`npm installed ${tarballPath} but ${manifest} does not list it`);
+		const dir = join(nodesDir, 'node_modules', name);
+		const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+		return { name, version, dir };
+	}
+
+	/** `n8n import:credentials`; plain-object `data` is encrypted with the instance key on import. */
+	async importCredentials(credentials: CredentialJson[]): Promise<void> {
+		this.assertStopped('importCredentials');
+		const file = this.writeTempJson('credentials', credentials);
+		try {
+			await this.cli(['import:credentials', `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true }); // plaintext secrets: do not leave them lying around
+		}
+	}
+
+	/** `n8n import:workflow`; the JSON needs a fixed `id` so tests can publish it and find its executions. */
+	async importWorkflow(workflow: WorkflowJson): Promise<string> {
+		this.assertStopped('importWorkflow');
+		if (typeof workflow.id !== 'string' || workflow.id === '') throw new Error('importWorkflow: the workflow JSON needs a fixed string `id`');
+		const file = this.writeTempJson('workflow', [workflow]);
+		await this.cli(['import:workflow', `--input=${file}`]);
+		return workflow.id;
+	}
+
+	/** `n8n publish:workflow` (active + activeVersionId), so `start()` activates its trigger. */
+	async publish(workflowId: string): Promise<void> {
+		this.assertStopped('publish');
+		await this.cli(['publish:workflow', `--id=${workflowId}`]);
+	}
+
+	/** `n8n unpublish:workflow`. */
+	async unpublish(workflowId: string): Promise<void> {
+		this.assertStopped('unpublish');
+		await this.cli(['unpublish:workflow', `--id=${workflowId}`]);
+	}
+
+	/** `n8n start`, then waits for GET /healthz/readiness to answer 200 (bounded; the error carries the log tail). */
+	async start({ timeoutMs = READY_TIMEOUT_MS } = {}): Promise<void> {
+		if (this.server) throw new Error('n8n is already running');
+		const started = Date.now();
+		this.log(`\n[harness] $ n8n start (port ${this.port}, broker ${this.brokerPort})`);
+		const fd = openSync(this.logFile, 'a');
+		// Own process group, so stop() can take the task-runner child down with n8n.
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], { cwd: this.userFolder, env: this.env, stdio: ['ignore', fd, fd], detached: true });
+		closeSync(fd);
+		this.server = child;
+		running.add(child);
+		this.serverExit = new Promise((resolve) => {
+			child.once('exit', (code, signal) => {
+				running.delete(child);
+				this.log(`[harness] n8n start exited (code ${code}, signal ${signal})`);
+				resolve({ code, signal });
+			});
+			// No 'exit' follows a failed spawn: settle here so start() and stop() do not hang.
+			child.once('error', (e) => {
+				running.delete(child);
+				this.log(`[harness] cannot run n8n start: ${e.message}`);
+				resolve({ code: null, signal: null });
+			});
+		});
+		let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+		void this.serverExit.then((e) => (exited = e));
+		const deadline = started + timeoutMs;
+		for (;;) {
+			if (exited) {
+				this.server = undefined;
+				throw new Error(`n8n start exited before it was ready (code ${exited.code}, signal ${exited.signal}).\n--- log tail ---\n${this.logTail(40)}`);
+			}
+			if (await this.ready()) break;
+			if (Date.now() > deadline) {
+				await this.stop();
+				throw new Error(`n8n was not ready after ${timeoutMs} ms (GET ${this.baseUrl}/healthz/readiness).\n--- log tail ---\n${this.logTail(40)}`);
+			}
+			await sleep(200);
+		}
+		this.lastStartMs = Date.now() - started;
+		this.log(`[harness] n8n ready after ${this.lastStartMs} ms`);
+	}
+
+	/** True when GET /healthz/readiness answers 200. */
+	async ready(): Promise<boolean> {
+		try {
+			const res = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+			await res.arrayBuffer();
+			return res.status === 200;
+		} catch {
+			return false;
+		}
+	}
+
+	/** SIGTERM (n8n shuts down gracefully), then SIGKILL to the whole process group after `timeoutMs`. */
+	async stop({ timeoutMs = STOP_TIMEOUT_MS } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; forced: boolean } | undefined> {
+		const child = this.server;
+		const exit = this.serverExit;
+		if (!child || !exit) return undefined;
+		killGroup(child, 'SIGTERM');
+		let timer: NodeJS.Timeout | undefined;
+		const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+		let result = await Promise.race([exit, timedOut]);
+		clearTimeout(timer);
+		let forced = false;
+		if (result === 'timeout') {
+			this.log(`[harness] n8n did not stop within ${timeoutMs} ms: SIGKILL`);
+			forced = true;
+			killGroup(child, 'SIGKILL');
+			result = await exit;
+		} else {
+			killGroup(child, 'SIGKILL'); // a task runner that outlived its parent
+		}
+		this.server = undefined;
+		this.serverExit = undefined;
+		return { ...result, forced };
+	}
+
+	async restart(options: { timeoutMs?: number } = {}): Promise<void> {
+		await this.stop();
+		await this.start(options);
+	}
+
+	/** Read-only SQL over `.n8n/database.sqlite`, run by Node 24's node:sqlite (also fine while n8n runs). */
+	async sql<T = Record<string, unknown>>(query: string, params: Array<string | number | null> = [], flattedColumns: string[] = []): Promise<T[]> {
+		const db = join(this.n8nFolder, 'database.sqlite');
+		if (!existsSync(db)) throw new Error(`no database yet at ${db}: run an n8n command (import, publish or start) first`);
+		// n8n's own flatted, resolved from the n8n package so hoisting does not matter.
+		const flattedFrom = flattedColumns.length ? join(this.runtime.n8nModules, 'n8n', 'package.json') : undefined;
+		return node24Json<T[]>(this.runtime, SQL_PROGRAM, { db, query, params, flattedFrom, flattedColumns }, this.env);
+	}
+
+	/** Rows of execution_entity, oldest first, optionally for one workflow. */
+	async executions(workflowId?: string): Promise<ExecutionRow[]> {
+		const rows = await this.sql<{ id: number; workflowId: string; status: string; mode: string; finished: number; deduplicationKey: string | null; startedAt: string | null; stoppedAt: string | null }>(
+			`SELECT id, "workflowId", status, mode, finished, "deduplicationKey", "startedAt", "stoppedAt" FROM execution_entity ${workflowId === undefined ? '' : 'WHERE "workflowId" = ?'} ORDER BY id`,
+			workflowId === undefined ? [] : [workflowId],
+		);
+		return rows.map((r) => ({ ...r, id: String(r.id), finished: r.finished === 1 }));
+	}
+
+	/** Waits until at least `count` executions (of `workflowId`, if given) exist and are no longer running. */
+	async waitForExecutions(count: number, { workflowId, timeoutMs = 30_000 }: { workflowId?: string; timeoutMs?: number } = {}): Promise<ExecutionRow[]> {
+		return waitFor(
+			async () => {
+				const rows = await this.executions(workflowId);
+				return rows.length >= count && rows.every((r) => !['new', 'running'].includes(r.status)) ? rows : undefined;
+			},
+			`${count} finished execution(s)${workflowId ? ` of workflow ${workflowId}` : ''}`,
+			timeoutMs,
+			500,
+		);
+	}
+
+	/** The parsed run data of one execution (execution_data.data is flatted-serialised), or undefined if absent. */
+	async executionData(executionId: string): Promise<RunExecutionData | undefined> {
+		const rows = await this.sql<{ data: RunExecutionData }>('SELECT data FROM execution_data WHERE "executionId" = ?', [Number(executionId)], ['data']);
+		return rows[0]?.data;
+	}
+
+	/** The `json` of every item a node output (first run, main output 0) in one execution. */
+	async nodeOutput(executionId: string, nodeName: string): Promise<Array<Record<string, unknown>>> {
+		const data = await this.executionData(executionId);
+		if (!data) throw new Error(`execution ${executionId} has no stored data`);
+		const runs = data.resultData.runData[nodeName];
+		if (!runs) throw new Error(`node "${nodeName}" did not run in execution ${executionId} (ran: ${Object.keys(data.resultData.runData).join(', ')})`);
+		return (runs[0].data?.main?.[0] ?? []).map((item) => item.json);
+	}
+
+	/** workflow_entity.staticData, parsed ({} when empty). */
+	async staticData(workflowId: string): Promise<Record<string, unknown>> {
+		const rows = await this.sql<{ staticData: string | null }>('SELECT "staticData" FROM workflow_entity WHERE id = ?', [workflowId]);
+		if (rows.length === 0) throw new Error(`workflow ${workflowId} not found`);
+		const raw = rows[0].staticData;
+		return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+	}
+
+	/** Whether the workflow is published (active) in the DB. */
+	async isActive(workflowId: string): Promise<boolean> {
+		const rows = await this.sql<{ active: number }>('SELECT active FROM workflow_entity WHERE id = ?', [workflowId]);
+		return rows[0]?.active === 1;
+	}
+
+	/** `n8n export:nodes`: the names of every node type n8n loads (ours appear as `<package>.<node>`). */
+	async exportNodeTypes(): Promise<string[]> {
+		const file = join(this.userFolder, 'harness', `nodes-${++this.fileCounter}.json`);
+		mkdirSync(join(this.userFolder, 'harness'), { recursive: true });
+		await this.cli(['export:nodes', `--output=${file}`]);
+		const described = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string }>;
+		return [...new Set(described.map((d) => d.name))].sort();
+	}
+
+	/** Everything n8n printed so far (CLI commands and server), including the harness's own `[harness]` lines. */
+	logText(): string {
+		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+	}
+
+	logTail(lines = 40): string {
+		return tail(this.logText(), lines);
+	}
+
+	/** Stops n8n and removes the user folder if create() made it. */
+	async cleanup(): Promise<void> {
+		await this.stop();
+		if (this.ownsFolder) rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}
+
+/**
+ * n8n reads its whole configuration from the environment: a developer's own N8N_* / DB_* settings (say a Postgres
+ * DB_TYPE, or N8N_RUNNERS_MODE=external) must not leak into a test instance. Drop them; create() sets what it needs.
+ */
+function withoutInheritedN8nSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) delete env[key];
+	return env;
+}
+
+/** npm 11 warns about `nodedir` (set by us and by the user .npmrc) on every run; keep it out of error messages. */
+function withoutNpmNoise(text: string): string {
+	return text
+		.split('\n')
+		.filter((l) => !/^npm warn Unknown (env|user|project|global) config "nodedir"/.test(l))
+		.join('\n');
+}
+
+function tail(text: string, lines: number): string {
+	return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * `npm pack` of the package at `root` into a fresh temp folder; returns the tarball path (remove its folder,
+ * `dirname(tarball)`, when done). Run `npm run build` first: this refuses a tarball without `dist/` files rather
+ * than testing an empty package. Install scripts are not run, as in n8n's own installer.
+ */
+export async function packPackage(root: string = repoRoot): Promise<string> {
+	const runtime = await n8nRuntime();
+	const dest = mkdtempSync(join(tmpdir(), 'qredo-pack-'));
+	const child = spawn(runtime.nodeBin, [runtime.npmCli, 'pack', '--json', '--ignore-scripts', `--pack-destination=${dest}`], {
+		cwd: root,
+		env: runtimeModule.toolchainEnv(),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let err = '';
+	child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+	child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+	const [code] = (await once(child, 'close')) as [number | null];
+	const fail = (why: string): never => {
+		rmSync(dest, { recursive: true, force: true });
+		throw new Error(why);
+	};
+	if (code !== 0) fail(`npm pack in ${root} failed (exit ${code}):\n${tail(withoutNpmNoise(err), 20)}`);
+	const [info] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	if (!info.files.some((f) => f.path.startsWith('dist/'))) fail(`npm pack of ${root} contains no dist/ files: run \`npm run build\` first`);
+	const tarball = join(dest, info.filename);
+	if (!existsSync(tarball)) fail(`npm pack reported ${info.filename} but ${tarball} does not exist`);
+	return tarball;
+}
