@@ -1,0 +1,175 @@
+import {
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type JsonObject,
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+} from 'n8n-workflow';
+import { decideAction, type Decision, type TriggerActionInfo } from '../../lib/actions/decide';
+import { QredoInputError } from '../../lib/errors';
+import { QredoApiError } from '../../lib/wire/errors';
+import { approverAccess, decisionTarget, type ApproverAccess } from '../shared/approverCredential';
+import { testApproverCredential } from '../shared/approverCredentialTest';
+
+const DECISIONS: Record<string, Decision> = { approve: 'approve', reject: 'reject', abstain: 'abstain' };
+
+/** The trigger item's view of the action, when the item is about this action ID. */
+function triggerInfo(json: IDataObject, actionId: string): TriggerActionInfo | undefined {
+	if (json.actionId !== actionId) return undefined;
+	const info: TriggerActionInfo = { actionId };
+	if (json.protocol === 'v1' || json.protocol === 'v2') info.protocol = json.protocol;
+	if (typeof json.status === 'string') info.status = json.status as TriggerActionInfo['status'];
+	if (typeof json.expiresAt === 'number') info.expiresAt = json.expiresAt;
+	return info;
+}
+
+export class QredoApproval implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Qredo Approve/Reject',
+		name: 'qredoApproval',
+		icon: { light: 'file:qredo.svg', dark: 'file:qredo.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["actionId"]}}',
+		description: 'Approve or reject a pending Qredo action with a BLS signature, exactly as the Signing Agent does',
+		defaults: { name: 'Qredo Approve/Reject' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'qredoApproverApi', required: true, testedBy: 'qredoApproverConnectionTest' }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'approve',
+				options: [
+					{
+						name: 'Approve',
+						value: 'approve',
+						action: 'Approve an action',
+						description: 'BLS-sign the action\'s messages and submit the approval',
+					},
+					{
+						name: 'Reject',
+						value: 'reject',
+						action: 'Reject an action',
+						description: 'Submit a rejection (v2 signs it too; v1 sends DELETE)',
+					},
+					{
+						name: 'No Action (Abstain)',
+						value: 'abstain',
+						action: 'Record an abstention',
+						description: 'Send nothing; output an audit record saying this approver abstained',
+					},
+				],
+			},
+			{
+				displayName: 'Action ID',
+				name: 'actionId',
+				type: 'string',
+				default: '={{ $json.actionId }}',
+				required: true,
+				description: 'The pending action to decide; by default the one the Qredo Trigger emitted',
+			},
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				placeholder: 'amount within the daily limit, address allowlisted',
+				description: 'Why; kept in the audit record this node outputs',
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			async qredoApproverConnectionTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				return testApproverCredential(credential.data ?? {});
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const node = this.getNode();
+		const output: INodeExecutionData[] = [];
+		// Parsed once per execution: the key never leaves the signer's closure.
+		let access: ApproverAccess | undefined;
+		let accessError: Error | undefined;
+		try {
+			access = approverAccess(await this.getCredentials('qredoApproverApi'));
+		} catch (error) {
+			accessError = error as Error;
+		}
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				if (!access) {
+					throw new NodeOperationError(node, accessError as Error, {
+						itemIndex,
+						description: 'Check the Qredo Approver API credential',
+					});
+				}
+				const decision = DECISIONS[this.getNodeParameter('operation', itemIndex) as string];
+				const actionId = String(this.getNodeParameter('actionId', itemIndex) ?? '').trim();
+				if (!actionId) {
+					throw new NodeOperationError(node, 'Action ID: expected the ID of a pending Qredo action (empty)', {
+						itemIndex,
+						description: 'Connect this node after a Qredo Trigger, or enter the action ID.',
+					});
+				}
+				const action = triggerInfo(items[itemIndex].json, actionId);
+				if (action?.protocol && action.protocol !== access.protocol) {
+					throw new NodeOperationError(
+						node,
+						`Action ${actionId} came from the ${action.protocol} feed, but the Qredo Approver API credential is a ${access.protocol} approver`,
+						{ itemIndex },
+					);
+				}
+				const record = await decideAction({
+					...decisionTarget(access),
+					actionId,
+					decision,
+					reason: this.getNodeParameter('reason', itemIndex, '') as string,
+					action,
+				});
+				output.push({ json: record as unknown as IDataObject, pairedItem: { item: itemIndex } });
+			} catch (caught) {
+				const error = toNodeError(node, caught, itemIndex);
+				if (this.continueOnFail()) {
+					output.push({ json: { error: error.message, description: error.description ?? null }, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				throw error;
+			}
+		}
+		return [output];
+	}
+}
+
+/** Qredo's answer becomes a NodeApiError with its code and reason; our own input checks a NodeOperationError. */
+function toNodeError(node: ReturnType<IExecuteFunctions['getNode']>, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof QredoApiError) {
+		return new NodeApiError(node, { code: error.code, msg: error.msg, detail: error.detail } as unknown as JsonObject, {
+			message: error.message,
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	if (error instanceof QredoInputError) return new NodeOperationError(node, error.message, { itemIndex });
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
