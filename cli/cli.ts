@@ -22,7 +22,8 @@ export interface Command {
 	path: string[];
 	summary: string;
 	usage: string;
-	run(argv: string[], io: CliIo): Promise<void> | void;
+	/** resolves with an exit code when the command reports its own errors (e.g. the sandbox), else with nothing */
+	run(argv: string[], io: CliIo): Promise<void | number> | void | number;
 }
 
 export interface CliIo {

@@ -9,8 +9,9 @@ import { CliError, type Command, type CliIo, processIo } from './cli';
 import { keysFromSeedCommand, keysGenerate, keysPublic } from './commands/keys';
 import { sign, verify } from './commands/sign';
 import { registerV1, registerV2 } from './commands/register';
+import { sandbox } from './commands/sandbox';
 
-export const commands: Command[] = [keysGenerate, keysPublic, keysFromSeedCommand, sign, verify, registerV1, registerV2];
+export const commands: Command[] = [keysGenerate, keysPublic, keysFromSeedCommand, sign, verify, registerV1, registerV2, sandbox];
 
 function listing(prefix: string[]): string {
 	const shown = commands.filter((c) => prefix.every((word, i) => c.path[i] === word));
@@ -51,8 +52,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 			}
 			throw new CliError(`unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}"; run qredo --help for the list`, 2);
 		}
-		await command.run(argv.slice(command.path.length), io);
-		return 0;
+		const code = await command.run(argv.slice(command.path.length), io);
+		return typeof code === 'number' ? code : 0;
 	} catch (error) {
 		if (error instanceof CliError) {
 			io.stderr(`qredo: ${error.message}\n`);
