@@ -7,6 +7,8 @@
  * - Fund "Demo Treasury" (BTC and ETH wallets with balances): transfers need 2 of {agent, v2 key, Alice},
  *   withdrawals 2 of {agent, v2 key, Bob}; two whitelisted withdrawal addresses.
  * - Fund "Demo Operations" (ETH wallet), the usual transfer destination, approved by Alice alone.
+ * - Company "Demo Counterparty Inc" (fund "Counterparty Trading": BTC and ETH wallets with balances, approved by
+ *   Carol alone): the other side of cross-company transfers and atomic swaps.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { generateKeys, type QredoKeyPair } from '../lib/crypto/keys';
@@ -45,6 +47,7 @@ export interface SandboxCredentials {
 	operationsFund: { id: string; name: string; wallets: Record<string, string> };
 	humans: Array<{ id: string; name: string; email: string }>;
 	whitelist: Array<{ asset: string; address: string; name: string }>;
+	counterparty: { company: { id: string; name: string }; fund: { id: string; name: string; wallets: Record<string, string> }; human: { id: string; name: string; email: string } };
 }
 
 export function seedDemo(ctx: SandboxContext, baseUrl: string): SandboxCredentials {
@@ -111,6 +114,18 @@ export function seedDemo(ctx: SandboxContext, baseUrl: string): SandboxCredentia
 	});
 	const opsEth = state.addWallet(operations.id, { name: 'Operations ETH', asset: 'ETH', balance: 1_000_000_000 });
 
+	const counterparty = state.createCompany({ name: 'Demo Counterparty Inc', city: 'Zug', country: 'CH', domain: 'demo-counterparty.invalid', ref: 'demo-counterparty' });
+	const carol = state.createHuman({ name: 'Carol Counterparty', email: 'carol@demo-counterparty.invalid' });
+	state.addTrustedParty(counterparty.id, carol.email);
+	const trading = state.createFund({
+		companyId: counterparty.id,
+		name: 'Counterparty Trading',
+		custodygroupTx: { threshold: 1, members: [carol.id] },
+		custodygroupWithdraw: { threshold: 1, members: [carol.id] },
+	});
+	const tradingBtc = state.addWallet(trading.id, { name: 'Trading BTC', asset: 'BTC', balance: 1_0000_0000 });
+	const tradingEth = state.addWallet(trading.id, { name: 'Trading ETH', asset: 'ETH', balance: 20_000_000_000 });
+
 	return {
 		about: 'Local Qredo sandbox credentials (qredo sandbox --seed demo). Test keys for the sandbox only; never use them elsewhere.',
 		baseUrl,
@@ -132,5 +147,10 @@ export function seedDemo(ctx: SandboxContext, baseUrl: string): SandboxCredentia
 		operationsFund: { id: operations.id, name: operations.name, wallets: { ETH: opsEth.id } },
 		humans: [alice, bob].map((h) => ({ id: h.id, name: h.name, email: h.email })),
 		whitelist,
+		counterparty: {
+			company: { id: counterparty.id, name: counterparty.name },
+			fund: { id: trading.id, name: trading.name, wallets: { BTC: tradingBtc.id, ETH: tradingEth.id } },
+			human: { id: carol.id, name: carol.name, email: carol.email },
+		},
 	};
 }
