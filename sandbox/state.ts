@@ -799,7 +799,8 @@ export class SandboxState {
 		if (!action) throw notFound('actionId: no action with this ID');
 		if (action.memberKind !== 'human') throw badRequest(`actionId: expected an action of a simulated human (this one belongs to a ${action.memberKind})`);
 		const human = this.humans.get(action.member);
-		const signatures = human && action.status === 'pending' ? action.messages.map((m) => signAs(human.blsSecretKey, m).toString('hex')) : [];
+		// Like a v1 approver, a human signs every message to approve and nothing to reject.
+		const signatures = human && decision === 'approve' && action.status === 'pending' ? action.messages.map((m) => signAs(human.blsSecretKey, m).toString('hex')) : [];
 		return this.decide({ actionId, member: action.member, decision, signatures });
 	}
 
