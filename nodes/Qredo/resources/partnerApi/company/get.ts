@@ -1,0 +1,12 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { companyIdParam, companyLocator, forOperation } from '../../../descriptions';
+import { apiPath, qredoApiRequest } from '../../../transport';
+
+const properties: INodeProperties[] = [companyLocator()];
+
+export const description = forOperation('partnerApi', 'company', 'get', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const companyId = companyIdParam(this, itemIndex);
+	return await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId), itemIndex });
+}
