@@ -99,11 +99,15 @@ export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promi
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
+		let tooLarge = false;
 		req.on('data', (chunk: Buffer) => {
+			// Past the limit the rest is read and dropped, so the 413 answer still reaches the client.
+			if (tooLarge) return;
 			size += chunk.length;
 			if (size > limit) {
-				reject(new QredoHttpError(413, `body: expected at most ${limit} bytes`));
-				req.destroy();
+				tooLarge = true;
+				chunks.length = 0;
+				reject(new QredoHttpError(413, `body: expected at most ${limit} bytes`, undefined, { Connection: 'close' }));
 				return;
 			}
 			chunks.push(chunk);
