@@ -59,6 +59,14 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 	const options = resolveOptions(input);
 	const log = options.logger;
 	const state = new SandboxState({ now: () => options.clock.now(), actionTtlSeconds: options.actionTtlSeconds, mpinMasterSecret: options.mpinMasterSecret });
+	state.onEvent((event) => {
+		if (event.kind === 'action' && event.action.status !== 'pending') {
+			const { id, member, memberKind, status, closedReason, txId } = event.action;
+			log.info('action decided', { actionId: id, txId, member, memberKind, status, ...(closedReason ? { closedReason } : {}) });
+		} else if (event.kind === 'transaction') {
+			log.info('transaction', { txId: event.transaction.id, status: event.transaction.status });
+		}
+	});
 	const faults = new Faults();
 	const feeds = new FeedHub(state, faults, options, log);
 	const ctx: SandboxContext = {
