@@ -106,6 +106,15 @@ export function qredoId(value: unknown, field: string): string {
 	return text;
 }
 
+/** A wallet ID, or a wallet short code ("buddy harsh stick": words separated by single spaces). */
+export function walletIdOrShortCode(value: unknown, field: string): string {
+	const result = typeof value === 'string' ? value.trim().replace(/\s+/g, ' ') : '';
+	if (result === '' || result.length > 256 || !/^[\x20-\x7e]+$/.test(result) || /[/?#%\\]/.test(result)) {
+		throw new QredoInputError(field, 'a wallet ID or short code');
+	}
+	return result;
+}
+
 export function optionalQredoId(value: unknown, field: string): string | undefined {
 	return isBlank(value) ? undefined : qredoId(value, field);
 }

@@ -1,0 +1,12 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { forOperation, idField, idParam } from '../../../descriptions';
+import { apiPath, qredoApiRequest } from '../../../transport';
+
+const properties: INodeProperties[] = [idField('walletId', 'Wallet ID', 'The wallet (wallet_id), e.g. from Fund › Get')];
+
+export const description = forOperation('partnerApi', 'wallet', 'get', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	return await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('wallet', walletId), itemIndex });
+}

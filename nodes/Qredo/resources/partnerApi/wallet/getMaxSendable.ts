@@ -1,0 +1,38 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { forOperation, idField, idParam } from '../../../descriptions';
+import { apiPath, qredoApiRequest } from '../../../transport';
+
+const properties: INodeProperties[] = [
+	idField('walletId', 'Wallet ID', 'The wallet (wallet_id)'),
+	{
+		displayName: 'Transaction Type',
+		name: 'txType',
+		type: 'options',
+		default: 'transfer',
+		options: [
+			{ name: 'Transfer', value: 'transfer' },
+			{ name: 'Withdrawal', value: 'withdraw' },
+			{ name: 'Swap', value: 'swap' },
+		],
+		description: 'Which fees to allow for (tx_type)',
+	},
+	{
+		displayName: 'Include Pending',
+		name: 'includePending',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to count transactions not yet authorised against the available balance (pending=1)',
+	},
+];
+
+export const description = forOperation('partnerApi', 'wallet', 'getMaxSendable', properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	const txType = this.getNodeParameter('txType', itemIndex) as string;
+	const includePending = this.getNodeParameter('includePending', itemIndex) as boolean;
+	// Both parameters are left out at their documented defaults (tx_type=transfer, pending=0).
+	const query = { tx_type: txType === 'transfer' ? undefined : txType, pending: includePending ? 1 : undefined };
+	const response = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('wallet', walletId, 'max'), query, itemIndex });
+	return { ...response, wallet_id: walletId, tx_type: txType };
+}
