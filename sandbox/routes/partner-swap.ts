@@ -1,7 +1,10 @@
 /**
  * Partner API atomic swaps and the liquidity hub (§3.1). A maker offers `send` for `receive`; the send amount plus
  * the swap fee is reserved on the maker's wallet until a taker takes it, the maker cancels, or it expires. Taking
- * settles both legs at once. The sandbox puts swaps to no custody group (see the sandbox README, deliberate gaps).
+ * settles both legs at once.
+ *
+ * Deliberately simpler than Qredo: swaps are put to no custody group (the core governance knows transfers and
+ * withdrawals only), so make and take need no approvals; the legs appear in the ledger as swapOut / swapIn.
  */
 import { originOf, type SandboxContext } from '../context';
 import { badRequest, conflict, notFound, ok, optionalBoolean, optionalString, requireString } from '../http';

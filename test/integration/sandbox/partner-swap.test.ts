@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { isQredoError, type PartnerIdentity, partnerSend, type Response, testClock } from './helpers';
+import { admin, isQredoError, type PartnerIdentity, partnerSend, type Response, testClock } from './helpers';
 
 let sb: RunningSandbox;
 let creds: SandboxCredentials;
@@ -161,6 +161,15 @@ describe('atomic swaps', () => {
 		assertError(await call('POST', `${taker}/atomicswap/take`, takeOf(swapId, { reference: '' })), 400, 'reference');
 		assertError(await call('GET', `${taker}/atomicswap/make/${swapId}`), 404, 'tx_id');
 		assertError(await call('GET', `${maker}/atomicswap/take/unknown`), 404, 'tx_id');
+	});
+
+	it('is forgotten by an admin reset, like every transaction', async () => {
+		const swapId = (await call('POST', `${maker}/atomicswap/make`, offer({ reference: 'before-reset', partner_txID: 'reset-1' }))).json.tx_id;
+		assert.equal((await admin(sb, 'POST', '/reset')).status, 200);
+		assertError(await call('GET', `${maker}/atomicswap/make/${swapId}`), 404, 'tx_id');
+		assert.equal(await availableOf(creds.fund.wallets.ETH), await balanceOf(creds.fund.wallets.ETH), 'no reservation left');
+		const again = await call('POST', `${maker}/atomicswap/make`, offer({ reference: 'before-reset', partner_txID: 'reset-1' }));
+		assert.equal(again.json.status, 'new', 'the partner_txID is free again');
 	});
 
 	it('expires an open swap once the sandbox clock passes `expires`, releasing the reservation', async () => {
