@@ -328,8 +328,7 @@ export class FeedClient {
 			if (!current()) return;
 			this.socket = undefined;
 			this.clearConnectionTimers();
-			const cause =
-				this.lastSocketError ?? new Error(`closed by the server (code ${code}${reason.length > 0 ? `, "${reason.toString('utf8').slice(0, 120)}"` : ''})`);
+			const cause = this.lastSocketError ?? new Error(closeDescription(code, reason));
 			this.attemptFailed(cause);
 		});
 	}
@@ -460,7 +459,7 @@ export class FeedClient {
 		else if (error instanceof QredoApiError && error.retryAfterSeconds !== undefined) {
 			delay = Math.max(delay, Math.min(error.retryAfterSeconds * 1000, MAX_RETRY_AFTER_MS));
 		}
-		const why = fatal ? 'credentials refused; retrying once with fresh credentials' : describe(error);
+		const why = fatal ? `${describe(error)}; retrying once with freshly dialled credentials before giving up` : describe(error);
 		this.setState('reconnecting', `retry ${this.failures} in ${(delay / 1000).toFixed(1)} s after: ${why}`);
 		this.reconnectTimer = setTimeout(() => {
 			this.reconnectTimer = undefined;
@@ -500,6 +499,13 @@ export class FeedClient {
 		clearTimeout(this.reconnectTimer);
 		this.reconnectTimer = undefined;
 	}
+}
+
+/** 1006 means no close frame arrived: the connection was cut (peer crash, proxy, network), not closed by Qredo. */
+function closeDescription(code: number, reason: Buffer): string {
+	if (code === 1006) return 'connection lost without a close frame (code 1006)';
+	const text = reason.length > 0 ? `, "${reason.toString('utf8').replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 120)}"` : '';
+	return `closed by the server (code ${code}${text})`;
 }
 
 /** Closes politely, terminates if the peer does not complete the closing handshake in time; resolves on 'close'. */

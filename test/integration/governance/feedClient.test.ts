@@ -239,7 +239,7 @@ describe('FeedClient against the sandbox v2 signrequests feed', () => {
 		try {
 			await good.connectedOnce();
 			assert.equal(recovering.count('failed'), 0);
-			assert.match(recovering.details('reconnecting')[0], /credentials refused; retrying once/);
+			assert.match(recovering.details('reconnecting')[0], /Qredo API 401 .*; retrying once with freshly dialled credentials before giving up/);
 		} finally {
 			await good.stop();
 		}
