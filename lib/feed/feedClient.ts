@@ -76,6 +76,8 @@ export interface FeedClientOptions {
 	idleTimeoutMs?: number;
 	/** the opening handshake must complete within this; default 15 000 */
 	handshakeTimeoutMs?: number;
+	/** dial() must settle within this, or the attempt counts as failed; default 120 000 (a v2 login may retry) */
+	dialTimeoutMs?: number;
 	backoff?: FeedBackoff;
 }
 
@@ -169,6 +171,7 @@ export class FeedClient {
 	private readonly pongTimeoutMs: number;
 	private readonly idleTimeoutMs: number | undefined;
 	private readonly handshakeTimeoutMs: number;
+	private readonly dialTimeoutMs: number;
 	private readonly backoff: Required<FeedBackoff>;
 
 	private state: FeedState | undefined;
@@ -206,6 +209,7 @@ export class FeedClient {
 		this.pongTimeoutMs = checkedNumber(options.pongTimeoutMs, 10_000, 'pongTimeoutMs', 1);
 		this.idleTimeoutMs = options.idleTimeoutMs === undefined ? undefined : checkedNumber(options.idleTimeoutMs, 0, 'idleTimeoutMs', 1);
 		this.handshakeTimeoutMs = checkedNumber(options.handshakeTimeoutMs, 15_000, 'handshakeTimeoutMs', 1);
+		this.dialTimeoutMs = checkedNumber(options.dialTimeoutMs, 120_000, 'dialTimeoutMs', 1);
 		const backoff = options.backoff ?? {};
 		this.backoff = {
 			initialMs: checkedNumber(backoff.initialMs, DEFAULT_BACKOFF.initialMs, 'backoff.initialMs', 0),
@@ -273,11 +277,18 @@ export class FeedClient {
 		const afterAuthRejection = this.previousWasAuthRejection;
 		this.setState('connecting', attempt === 1 ? 'dialling' : `attempt ${attempt}`);
 		let target: FeedDialTarget;
+		let dialTimer: NodeJS.Timeout | undefined;
 		try {
-			target = await this.options.dial({ attempt, afterAuthRejection });
+			// A dial that never settles must not freeze the client in 'connecting'.
+			const timeout = new Promise<never>((_, reject) => {
+				dialTimer = setTimeout(() => reject(new Error(`dial() did not finish within ${this.dialTimeoutMs} ms`)), this.dialTimeoutMs);
+			});
+			target = await Promise.race([Promise.resolve().then(() => this.options.dial({ attempt, afterAuthRejection })), timeout]);
 		} catch (error) {
 			if (generation === this.generation) this.attemptFailed(error);
 			return;
+		} finally {
+			clearTimeout(dialTimer);
 		}
 		if (generation !== this.generation) return;
 

@@ -358,6 +358,29 @@ describe('FeedClient watchdog and backoff against local ws servers', () => {
 		}
 	});
 
+	test('a dial() that never settles counts as a failed attempt; a throwing dial is retried', async () => {
+		const healthy = await server({ autoPong: true });
+		const recorder = new FeedRecorder();
+		let calls = 0;
+		const feed = client(recorder, {
+			dialTimeoutMs: 100,
+			dial: () => {
+				calls++;
+				if (calls === 1) return new Promise(() => undefined);
+				if (calls === 2) throw new Error('token service unreachable');
+				return Promise.resolve({ url: healthy.url });
+			},
+		});
+		feed.start();
+		try {
+			await feed.connectedOnce();
+			assert.deepEqual(recorder.details('reconnecting').map((d) => d.replace(/^retry \d+ in [\d.]+ s after: /, '')), ['dial() did not finish within 100 ms', 'token service unreachable']);
+		} finally {
+			await feed.stop();
+			await healthy.close();
+		}
+	});
+
 	test('stop() during a backoff wait cancels the reconnect; stop() is idempotent; refused connections never give up', async () => {
 		const closed = await server({ autoPong: true });
 		const url = closed.url;
