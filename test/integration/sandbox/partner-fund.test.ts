@@ -134,6 +134,7 @@ describe('fund reads', () => {
 	it('searches funds by name within the company', async () => {
 		const res = await call('GET', `${companyPath}/fund/search?query=treasury`);
 		assert.deepEqual(res.json, { total_count: 1, list: [{ name: 'Demo Treasury', id: creds.fund.id }] });
+		assertError(await call('GET', '/company/unknown/fund/search?query=treasury'), 404, 'company_id');
 	});
 
 	it('answers 404 for an unknown fund and for a fund of another company', async () => {
@@ -147,6 +148,7 @@ describe('fund reads', () => {
 		const btc = res.json.list.find((d: { asset: string }) => d.asset === 'BTC');
 		assert.equal(btc.balance, 5_0000_0000);
 		assert.match(btc.address, /^tb1q/);
+		assertError(await call('GET', `${companyPath}/fund/unknown/deposit`), 404, 'fund_id');
 	});
 });
 

@@ -127,6 +127,7 @@ describe('atomic swaps', () => {
 		assert.ok((await call('GET', '/liquidityhub')).json.items.some((i: { tx_id: string }) => i.tx_id === swapId));
 		assertError(await call('POST', `${taker}/liquidityhub`, { tx_id: swapId }), 404, 'tx_id');
 		assertError(await call('POST', `${maker}/liquidityhub`, {}), 400, 'tx_id');
+		assertError(await call('GET', '/company/unknown/liquidityhub'), 404, 'company_id');
 	});
 
 	it('is idempotent with partner_txID', async () => {

@@ -67,6 +67,19 @@ describe('auth', () => {
 		assertError(await qapi('GET', '/account', undefined, org, { ts: String(Math.floor(Date.now() / 1000) - 120) }), 401, 'qredo-api-ts');
 		assertError(await qapi('GET', '/account', undefined, { keyId: 'unknownKey1234', secret: org.secret }), 401, 'qredo-api-key');
 	});
+
+	it('guards every route with the HMAC signature', async () => {
+		const paths = ['/account', '/balance', '/funds', `/funds/${creds.fund.id}`, `/funds/${creds.fund.id}/ledger`, '/trustedparties', `/wallet/${creds.fund.wallets.BTC}/history`, `/wallets/${creds.fund.wallets.BTC}/history`, '/transactions/x/status', '/transactions/x/approvals'];
+		for (const path of paths) {
+			const url = `${sb.urls.qapi}${path}`;
+			// Signed as a POST: the method is part of the string to sign (§1.1).
+			const res = await send('GET', url, qapiHeaders(org.keyId, org.secret, 'POST', url));
+			assertError(res, 401, 'qredo-api-sig');
+		}
+		const url = `${sb.urls.qapi}/transaction`;
+		const signedOther = qapiHeaders(org.keyId, org.secret, 'POST', url, '{}');
+		assertError(await send('POST', url, { ...signedOther, 'content-type': 'application/json' }, '{ }'), 401, 'qredo-api-sig');
+	});
 });
 
 describe('read-only API', () => {
