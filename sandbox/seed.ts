@@ -102,7 +102,7 @@ export function seedDemo(ctx: SandboxContext, baseUrl: string): SandboxCredentia
 	const eth = state.addWallet(treasury.id, { name: 'Treasury ETH', asset: 'ETH', balance: 40_000_000_000 });
 	const whitelist = [
 		{ asset: 'ETH', address: '0x84ce2138e54b1852689132fd73ddc4d3973a44b8', name: 'Demo exchange deposit' },
-		{ asset: 'BTC', address: 'tb1qdemo0exchange0deposit0address0000000', name: 'Demo BTC cold storage' },
+		{ asset: 'BTC', address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', name: 'Demo BTC cold storage' },
 	];
 	treasury.whitelist.push(...whitelist);
 
