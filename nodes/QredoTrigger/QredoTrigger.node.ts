@@ -19,7 +19,7 @@ import {
 	type PartnerApiAccess,
 	type PendingAction,
 } from '../../lib/feed/actions';
-import { FeedClient, type FeedFatalError } from '../../lib/feed/feedClient';
+import { FeedClient, FeedFatalError } from '../../lib/feed/feedClient';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
 import { testApproverCredential } from '../shared/approverCredentialTest';
@@ -27,6 +27,15 @@ import { testQredoApiCredential } from '../shared/qredoApiCredentialTest';
 
 /** Static-data key holding the emitted action IDs (reassigned on every change: n8n only persists assignments). */
 const SEEN_KEY = 'seenActions';
+
+/**
+ * Triggers (workflow ID + node) whose last listener stopped because Qredo refused the credentials. n8n 2.41 calls
+ * trigger() again at once after emitError, and a trigger() that returns counts as recovered; without this memory a
+ * refused credential would be retried about every second, forever, and the activation error would flicker away.
+ */
+const refusedTriggers = new Set<string>();
+/** How long a re-activation after a refusal waits for the feed to open before it lets the client keep trying. */
+const REFUSAL_PROBE_MS = 20_000;
 
 /** The item a workflow decides on: the action, its details at the top level for IF/Switch, and the raw frame. */
 export function actionItem(action: PendingAction, nowMs: number): IDataObject {
@@ -256,6 +265,14 @@ export class QredoTrigger implements INodeType {
 			}
 		};
 
+		const refusalKey = `${workflowId}:${node.id ?? node.name}`;
+		const refusal = (error: FeedFatalError) =>
+			new NodeOperationError(node, `Qredo refused the approver credentials on the ${access.protocol} feed: ${error.message}`, {
+				description: 'Check the Qredo Approver API credential (API key/secret or M-Pin identity, environment and URLs). The trigger stays stopped until the workflow is reactivated.',
+			});
+		// Set while trigger() itself checks refused credentials: the refusal becomes its exception, not an emitError.
+		let probing = false;
+
 		const client = new FeedClient({
 			name: label,
 			dial: approverFeedDial(access, (options.v2FeedAuth as 'header' | 'query' | undefined) ?? 'header'),
@@ -266,11 +283,9 @@ export class QredoTrigger implements INodeType {
 			onStateChange: (state, detail) => this.logger.info(`${label}: feed ${state}${detail ? ` (${detail})` : ''}`),
 			onFatal: (error: FeedFatalError) => {
 				settleManual?.('failed');
-				this.emitError(
-					new NodeOperationError(node, `Qredo refused the approver credentials on the ${access.protocol} feed: ${error.message}`, {
-						description: 'Check the Qredo Approver API credential (API key/secret or M-Pin identity, environment and URLs). The trigger stays stopped until the workflow is reactivated.',
-					}),
-				);
+				if (probing) return;
+				if (!manual) refusedTriggers.add(refusalKey);
+				this.emitError(refusal(error));
 			},
 		});
 
@@ -280,6 +295,26 @@ export class QredoTrigger implements INodeType {
 
 		if (!manual) {
 			client.start();
+			if (refusedTriggers.has(refusalKey)) {
+				// n8n is reactivating us after a refusal: throwing hands the retry to n8n's bounded back-off, and
+				// n8n keeps the activation error until the credentials work.
+				probing = true;
+				let timer: NodeJS.Timeout | undefined;
+				const outcome = await Promise.race([
+					client.connectedOnce().then(
+						() => 'open' as const,
+						(error: unknown) => error,
+					),
+					new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), REFUSAL_PROBE_MS))),
+				]);
+				clearTimeout(timer);
+				probing = false;
+				if (outcome instanceof FeedFatalError) {
+					await client.stop();
+					throw refusal(outcome);
+				}
+				if (outcome === 'open') refusedTriggers.delete(refusalKey);
+			}
 			return { closeFunction };
 		}
 
