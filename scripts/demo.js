@@ -129,7 +129,7 @@ function workflowCredentials(credentialList, approverId, partnerId) {
 }
 
 /** The allowlist of the example workflows: the withdrawal whitelist `qredo sandbox --seed demo` creates. */
-const ALLOWLISTED = Object.freeze({ ETH: '0x84ce2138e54b1852689132fd73ddc4d3973a44b8', BTC: 'tb1qdemo0exchange0deposit0address0000000' });
+const ALLOWLISTED = Object.freeze({ ETH: '0x84ce2138e54b1852689132fd73ddc4d3973a44b8', BTC: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx' });
 const NOT_ALLOWLISTED = Object.freeze({ ETH: '0x000000000000000000000000000000000000dead', BTC: 'tb1qnot0on0the0allowlist0000000000000000' });
 
 /**

@@ -62,9 +62,14 @@ describe('Qredo node: Partner API wallet, transfer, withdrawal', () => {
 			assertApiError(await runError(world, partner('wallet', 'getMaxSendable', { walletId: 'NoSuchWallet' })), 404);
 		});
 
-		it('get max sendable with Include Pending sends pending=1 (the swagger’s documented value)', async () => {
-			const [max] = await runJson(world, partner('wallet', 'getMaxSendable', { walletId: treasuryEth, includePending: true }));
-			assert.ok(Number(max.amountToSend) > 0);
+		it('get max sendable: Include Pending subtracts what a transfer awaiting approval reserved, off leaves it in', async () => {
+			const quote = async (includePending: boolean) => Number((await runJson(world, partner('wallet', 'getMaxSendable', { walletId: treasuryEth, includePending })))[0].amountToSend);
+			const before = { counted: await quote(true), ignored: await quote(false) };
+			const [created] = await runJson(world, transfer({ amount: '1000', additionalFields: { reference: 'reserve for max sendable' } }));
+			const reserved = Number((await admin(world, 'GET', `/transactions/${String(created.tx_id)}`)).json.amount);
+			assert.ok(reserved >= 1000, `the transfer reserves its amount and fees (${reserved})`);
+			assert.equal(await quote(true), before.counted - reserved, 'pending=true: the pending transfer is no longer sendable');
+			assert.equal(await quote(false), before.ignored, 'pending=false: the balance as if nothing were pending');
 		});
 	});
 

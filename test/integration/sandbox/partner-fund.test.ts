@@ -171,7 +171,7 @@ describe('whitelist', () => {
 		assertError(await call('POST', `${treasuryPath}/whitelist`, { asset: 'BTC', address }), 400, 'address');
 		assertError(await call('POST', `${treasuryPath}/whitelist`, { asset: 'DOGE', address }), 400, 'asset');
 		assertError(await call('POST', `${treasuryPath}/whitelist`, { asset: 'ETH' }), 400, 'address');
-		assert.equal((await call('POST', `${treasuryPath}/whitelist`, { asset: 'BTC', address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx' })).status, 200);
+		assert.equal((await call('POST', `${treasuryPath}/whitelist`, { asset: 'BTC', address: 'tb1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3q0sl5k7' })).status, 200);
 	});
 });
 

@@ -21,7 +21,7 @@ const properties: INodeProperties[] = [
 		name: 'includePending',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to count transactions not yet authorised against the available balance (pending=1)',
+		description: 'Whether to subtract what transactions still awaiting approval have reserved (pending=true); off asks for the balance as if they were not there',
 	},
 ];
 
@@ -31,8 +31,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
 	const txType = this.getNodeParameter('txType', itemIndex) as string;
 	const includePending = this.getNodeParameter('includePending', itemIndex) as boolean;
-	// Both parameters are left out at their documented defaults (tx_type=transfer, pending=0).
-	const query = { tx_type: txType === 'transfer' ? undefined : txType, pending: includePending ? 1 : undefined };
+	// Both always sent, so the answer never rests on a server-side default. The API names a transfer's fees transferOut.
+	const query = { tx_type: txType === 'transfer' ? 'transferOut' : txType, pending: includePending ? 'true' : 'false' };
 	const response = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('wallet', walletId, 'max'), query, itemIndex });
 	return { ...response, wallet_id: walletId, tx_type: txType };
 }
