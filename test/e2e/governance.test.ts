@@ -147,6 +147,22 @@ describe('rule-based governance in a real n8n', { timeout: 20 * 60_000 }, () => 
 		console.log(`# ${line}`);
 	});
 
+	test('latency at a steady pace (one approval every 1.5 s per feed): median feed frame → approval received', async (t) => {
+		const approvable = mixedCases(good, 9).filter((c) => c.expect === 'approve');
+		const cases = Array.from({ length: 10 }, (_, i) => approvable[i % approvable.length]);
+		const [v2, v1] = await Promise.all([createActions(good, funds.v2, cases, 1500), createActions(good, funds.v1, cases, 1500)]);
+		const actions = [...v2, ...v1];
+		allActions.push(...actions);
+		const log = await waitForDecisions(good, actions);
+		await assertDecidedOnceCorrectly(good, actions, log);
+		for (const [protocol, mine] of [['v2', v2], ['v1', v1]] as const) {
+			const latencies = frameToDecisionMs(good, mine, log);
+			const line = `${protocol} feed at a steady pace: median feed frame → approval received ${median(latencies).toFixed(0)} ms (min ${Math.min(...latencies)} ms, max ${Math.max(...latencies)} ms, n=${latencies.length})`;
+			t.diagnostic(line);
+			console.log(`# ${line}`);
+		}
+	});
+
 	test('feed dropped 3 times and every frame sent twice during the run: still exactly one decision per action', async () => {
 		const dialsBefore = feedDials(good);
 		await good.admin('POST', '/faults', { duplicateFrames: 10_000 });
@@ -180,6 +196,14 @@ describe('rule-based governance in a real n8n', { timeout: 20 * 60_000 }, () => 
 		const log = await waitForDecisions(good, actions);
 		await assertDecidedOnceCorrectly(good, actions, log);
 		for (const protocol of ['v2', 'v1'] as const) await assertOneExecutionPerAction(n8n, workflows[protocol], byProtocol(actions, protocol));
+	});
+
+	test('over the whole run: every action created on sandbox A decided exactly once, and nothing else decided', async () => {
+		const log = await good.decisions();
+		const created = new Set(allActions.map((a) => a.actionId));
+		assert.equal(created.size, allActions.length);
+		assert.deepEqual(log.filter((d) => !created.has(d.actionId)), [], 'no decision on an action the tests did not create');
+		assert.equal(log.length, created.size, `${created.size} actions, ${log.length} decisions`);
 	});
 
 	test('bad credentials: a clear activation error naming the refusal, no execution, nothing signed', async () => {
