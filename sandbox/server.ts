@@ -9,12 +9,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from '../lib/vendor/ws';
 import { authenticate } from './auth';
+import type { SignedParts } from './auth/common';
 import type { SandboxContext } from './context';
 import { Faults } from './faults';
 import { FeedHub } from './feeds';
 import { forbidden, notFound, QredoHttpError, readRawBody, rejectUpgrade, Reply, sendError, sendJson } from './http';
 import { resolveOptions, type SandboxOptions } from './options';
-import { ADMIN_BASE, bodyHelpers, Router, type SandboxRequest } from './router';
+import { ADMIN_BASE, bodyHelpers, type HttpMatch, Router, type SandboxRequest, type WsMatch } from './router';
 import { routeModules, type RouteModule } from './routes';
 import { type SandboxCredentials, seedDemo } from './seed';
 import { SandboxState } from './state';
@@ -86,6 +87,12 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 	const wss = new WebSocketServer({ noServer: true });
 	const sockets = new Set<Socket>();
 
+	/** Checks the request against the route's auth scheme (throws Qredo's 401 shape) and builds what the route receives. */
+	function authenticatedRequest(req: IncomingMessage, url: URL, match: HttpMatch | WsMatch, parts: SignedParts, contentType: string | undefined): SandboxRequest {
+		const principal = authenticate(ctx, match.auth, parts);
+		return { ...parts, url, path: url.pathname, params: match.params, remoteAddress: req.socket.remoteAddress ?? '', principal, ...bodyHelpers(parts.rawBody, contentType) };
+	}
+
 	async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const started = performance.now();
 		const method = req.method ?? 'GET';
@@ -112,17 +119,7 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			}
 			if (match.kind !== 'http') throw notFound(`path: no ${method} route for ${url.pathname}`);
 			const fullUrl = `http://${host}${req.url ?? '/'}`;
-			const parts = { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams };
-			const principal = authenticate(ctx, match.auth, parts);
-			const request: SandboxRequest = {
-				...parts,
-				url,
-				path: url.pathname,
-				params: match.params,
-				remoteAddress: req.socket.remoteAddress ?? '',
-				principal,
-				...bodyHelpers(rawBody, req.headers['content-type']),
-			};
+			const request = authenticatedRequest(req, url, match, { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams }, req.headers['content-type']);
 			const result = await match.handler(request);
 			if (result instanceof Reply) {
 				status = result.status;
@@ -162,17 +159,7 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			state.sweep();
 			const rawBody = Buffer.alloc(0);
 			// Signed websocket URLs use the ws scheme (§1.3: "the wss:// URL").
-			const parts = { method: 'GET', fullUrl: `ws://${host}${req.url ?? '/'}`, headers: req.headers, rawBody, query: url.searchParams };
-			const principal = authenticate(ctx, match.auth, parts);
-			const request: SandboxRequest = {
-				...parts,
-				url,
-				path: url.pathname,
-				params: match.params,
-				remoteAddress: req.socket.remoteAddress ?? '',
-				principal,
-				...bodyHelpers(rawBody, undefined),
-			};
+			const request = authenticatedRequest(req, url, match, { method: 'GET', fullUrl: `ws://${host}${req.url ?? '/'}`, headers: req.headers, rawBody, query: url.searchParams }, undefined);
 			wss.handleUpgrade(req, socket, head, (ws) => match.handler(ws, request));
 			log.info('upgrade', { path: url.pathname, status: 101 });
 		} catch (error) {

@@ -318,43 +318,16 @@ async function startSandbox(port, credentialsFile, logFile) {
 	return { child, url: /Qredo sandbox listening on (\S+)/.exec(out)[1], credentials: JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) };
 }
 
-/** The environment of every n8n command: a headless, offline instance (docs/n8n-platform.md §6.4). */
-function n8nEnvironment(runtime, userFolder, port, brokerPort, owner) {
-	const env = runtimeModule.toolchainEnv();
-	for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|WEBHOOK_URL$)/.test(key)) delete env[key];
-	return Object.assign(env, {
-		N8N_USER_FOLDER: userFolder,
-		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
-		DB_TYPE: 'sqlite',
-		N8N_PORT: String(port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_HOST: '127.0.0.1',
-		N8N_PROTOCOL: 'http',
+/** The environment of every n8n command: a headless, offline instance, with the owner account preset. */
+function n8nEnvironment(userFolder, port, brokerPort, owner) {
+	return Object.assign(runtimeModule.headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey: randomBytes(24).toString('hex') }), {
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
 		N8N_SECURE_COOKIE: 'false',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: owner.email,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash,
 		N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
 		N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-		NO_COLOR: '1',
 	});
 }
 
@@ -405,7 +378,7 @@ async function main() {
 	const n8nPort = (await isFree(requestedPort)) ? requestedPort : await freePort([sandboxPort]);
 	const brokerPort = await freePort([sandboxPort, n8nPort]);
 	const owner = ownerAccount(runtime);
-	const env = n8nEnvironment(runtime, userFolder, n8nPort, brokerPort, owner);
+	const env = n8nEnvironment(userFolder, n8nPort, brokerPort, owner);
 	const n8nCli = (what, args) => run(what, runtime.nodeBin, [runtime.n8nBin, ...args], { cwd: userFolder, env, logFile });
 
 	say(`  installing the packed package into ${path.join(userFolder, '.n8n', 'nodes')} …`);

@@ -315,7 +315,49 @@ async function ensureN8nRuntime(options = {}) {
 	}
 }
 
-module.exports = { ensureN8nRuntime, runtimePaths, toolchainEnv, N8N_VERSION, NODE_VERSION };
+/**
+ * The environment of a headless, offline n8n on loopback (docs/n8n-platform.md §6.4), shared by the demo and the
+ * end-to-end harness: the toolchain environment without any N8N_* / DB_* / … setting inherited from the developer's
+ * shell (a Postgres DB_TYPE or external runners must not leak into a throwaway instance), plus SQLite, ports,
+ * console logging, nothing that phones home, and community packages allowed. Callers add their own settings.
+ */
+function headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey, logLevel = 'info' }) {
+	const env = toolchainEnv();
+	for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) delete env[key];
+	return Object.assign(env, {
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		DB_TYPE: 'sqlite',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_LOG_LEVEL: logLevel,
+		N8N_LOG_OUTPUT: 'console',
+		// Offline: switch off everything that phones home.
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		// Its refresh task fetches the MCP server catalogue from api.n8n.io at start (ENOTFOUND stack traces otherwise).
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		// Our package is unverified; 2.41 warns when this is left unset.
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// Shorter than the 30 s default so a stop stays quick.
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		NO_COLOR: '1',
+	});
+}
+
+module.exports = { ensureN8nRuntime, runtimePaths, toolchainEnv, headlessN8nEnv, N8N_VERSION, NODE_VERSION };
 
 if (require.main === module) {
 	const cmd = process.argv[2] || 'ensure';

@@ -12,64 +12,32 @@ export function forOperation(api: QredoSurface, resource: string, operation: str
 	return updateDisplayOptions({ show: { api: [api], resource: [resource], operation: [operation] } }, properties);
 }
 
-export function companyLocator(description = 'The company (Partner API) the operation acts on'): INodeProperties {
+/** A required "From List" / "By ID" picker whose list comes from `searchListMethod` (methods/listSearch.ts). */
+function listOrIdLocator(name: string, displayName: string, searchListMethod: string, placeholder: string, description: string): INodeProperties {
 	return {
-		displayName: 'Company',
-		name: 'companyId',
+		displayName,
+		name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
 		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchCompanies', searchable: true, searchFilterRequired: false },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 1zO6eDDe9C55GdQlmWqOISHNJyT' },
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true, searchFilterRequired: false } },
+			{ displayName: 'By ID', name: 'id', type: 'string', placeholder },
 		],
 	};
+}
+
+export function companyLocator(description = 'The company (Partner API) the operation acts on'): INodeProperties {
+	return listOrIdLocator('companyId', 'Company', 'searchCompanies', 'e.g. 1zO6eDDe9C55GdQlmWqOISHNJyT', description);
 }
 
 export function fundLocator(description = 'The fund of the selected company'): INodeProperties {
-	return {
-		displayName: 'Fund',
-		name: 'fundId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchFunds', searchable: true, searchFilterRequired: false },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 1kEYnRGrYmuhNLFvVhwiiqj6XcM' },
-		],
-	};
+	return listOrIdLocator('fundId', 'Fund', 'searchFunds', 'e.g. 1kEYnRGrYmuhNLFvVhwiiqj6XcM', description);
 }
 
 export function coreClientLocator(): INodeProperties {
-	return {
-		displayName: 'Core Client',
-		name: 'coreClientId',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'A Qredo-hosted core client of this Partner API key',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchCoreClients', searchable: true, searchFilterRequired: false },
-			},
-			{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 5zPWqLZaPqAaNenjyzWy5rcaGm4PuT1bfP74GgrzFUJn' },
-		],
-	};
+	return listOrIdLocator('coreClientId', 'Core Client', 'searchCoreClients', 'e.g. 5zPWqLZaPqAaNenjyzWy5rcaGm4PuT1bfP74GgrzFUJn', 'A Qredo-hosted core client of this Partner API key');
 }
 
 export function idField(name: string, displayName: string, description: string, required = true): INodeProperties {

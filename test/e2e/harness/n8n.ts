@@ -34,6 +34,7 @@ export interface N8nRuntime {
 interface RuntimeModule {
 	ensureN8nRuntime(): Promise<N8nRuntime>;
 	toolchainEnv(paths?: unknown, extra?: Record<string, string>): NodeJS.ProcessEnv;
+	headlessN8nEnv(settings: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; logLevel?: string }): NodeJS.ProcessEnv;
 }
 
 // Plain CommonJS shared with CI and the CLI; loaded at run time from the repository, not compiled into build/.
@@ -229,39 +230,14 @@ export class N8nInstance {
 		this.brokerPort = brokerPort;
 		this.baseUrl = `http://127.0.0.1:${port}`;
 		this.logFile = join(userFolder, 'n8n.log');
-		this.env = withoutInheritedN8nSettings(runtimeModule.toolchainEnv());
-		Object.assign(this.env, {
-			N8N_USER_FOLDER: userFolder,
-			N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-			DB_TYPE: 'sqlite',
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PROTOCOL: 'http',
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_LOG_LEVEL: options.logLevel ?? process.env.QREDO_N8N_LOG_LEVEL ?? 'info',
-			N8N_LOG_OUTPUT: 'console',
-			// No internet here: switch off everything that phones home (§6.4).
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-			// Its refresh task fetches the MCP server catalogue from api.n8n.io at start (ENOTFOUND stack traces otherwise).
-			N8N_DISABLED_MODULES: 'mcp-registry',
-			// Our package is unverified; 2.41 warns when this is left unset.
-			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-			// Shorter than the 30 s default so stop() stays quick; stop() still SIGKILLs after its own bound.
-			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
-			NO_COLOR: '1',
-			...options.env,
+		this.env = runtimeModule.headlessN8nEnv({
+			userFolder,
+			port,
+			brokerPort,
+			encryptionKey: TEST_ENCRYPTION_KEY,
+			logLevel: options.logLevel ?? process.env.QREDO_N8N_LOG_LEVEL ?? 'info',
 		});
+		Object.assign(this.env, options.env);
 		mkdirSync(this.n8nFolder, { recursive: true });
 	}
 
@@ -550,15 +526,6 @@ export class N8nInstance {
 		await this.stop();
 		if (this.ownsFolder) rmSync(this.userFolder, { recursive: true, force: true });
 	}
-}
-
-/**
- * n8n reads its whole configuration from the environment: a developer's own N8N_* / DB_* settings (say a Postgres
- * DB_TYPE, or N8N_RUNNERS_MODE=external) must not leak into a test instance. Drop them; create() sets what it needs.
- */
-function withoutInheritedN8nSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-	for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) delete env[key];
-	return env;
 }
 
 /** npm 11 warns about `nodedir` (set by us and by the user .npmrc) on every run; keep it out of error messages. */
