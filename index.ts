@@ -2,6 +2,7 @@
  * The package's public entry: the n8n node and credential classes, and the protocol core for programs that talk to
  * Qredo without n8n (the `qredo` CLI uses the same functions). n8n itself loads only the files in package.json `n8n`.
  */
+export { Qredo } from './nodes/Qredo/Qredo.node';
 export { QredoTrigger } from './nodes/QredoTrigger/QredoTrigger.node';
 export { QredoApproval } from './nodes/QredoApproval/QredoApproval.node';
 export { QredoApi } from './credentials/QredoApi.credentials';

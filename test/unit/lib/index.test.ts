@@ -7,7 +7,7 @@ import { amclVectors, repoRoot } from '../../support/paths';
 test('dist/index.js exports the n8n classes and a working protocol core', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const api = require(join(repoRoot, 'dist/index.js')) as Record<string, unknown>;
-	for (const name of ['QredoTrigger', 'QredoApproval', 'QredoApi', 'QredoApproverApi', 'blsSign', 'blsVerify', 'decideAction', 'FeedClient', 'qredoRequest', 'startSandbox']) {
+	for (const name of ['Qredo', 'QredoTrigger', 'QredoApproval', 'QredoApi', 'QredoApproverApi', 'blsSign', 'blsVerify', 'decideAction', 'FeedClient', 'qredoRequest', 'startSandbox']) {
 		assert.equal(typeof api[name], 'function', `${name} is exported`);
 	}
 	const v = amclVectors().fixed.sk42;
