@@ -318,26 +318,6 @@ async function startSandbox(port, credentialsFile, logFile) {
 	return { child, url: /Qredo sandbox listening on (\S+)/.exec(out)[1], credentials: JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) };
 }
 
-/** The environment of every n8n command: a headless, offline instance, with the owner account preset. */
-function n8nEnvironment(userFolder, port, brokerPort, owner) {
-	return Object.assign(runtimeModule.headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey: randomBytes(24).toString('hex') }), {
-		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		N8N_SECURE_COOKIE: 'false',
-		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-		N8N_INSTANCE_OWNER_EMAIL: owner.email,
-		N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash,
-		N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
-		N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-	});
-}
-
-/** A random password meeting n8n's rules, and its bcrypt hash made with n8n's own bcryptjs (pure JS). */
-function ownerAccount(runtime) {
-	const password = `Qredo-${randomBytes(6).toString('hex')}-Demo1`;
-	const bcrypt = require(require.resolve('bcryptjs', { paths: [runtime.n8nModules] }));
-	return { email: OWNER_EMAIL, password, passwordHash: bcrypt.hashSync(password, 10) };
-}
-
 /** npm pack into `dest` with the runtime's npm; returns the tarball path. */
 async function packPackage(runtime, dest, logFile) {
 	await run('npm pack', runtime.nodeBin, [runtime.npmCli, 'pack', '--ignore-scripts', `--pack-destination=${dest}`], { env: runtimeModule.toolchainEnv(), logFile });
@@ -377,8 +357,8 @@ async function main() {
 	const requestedPort = Number(process.env.QREDO_DEMO_N8N_PORT) || 5678;
 	const n8nPort = (await isFree(requestedPort)) ? requestedPort : await freePort([sandboxPort]);
 	const brokerPort = await freePort([sandboxPort, n8nPort]);
-	const owner = ownerAccount(runtime);
-	const env = n8nEnvironment(userFolder, n8nPort, brokerPort, owner);
+	const owner = runtimeModule.ownerAccount(runtime, OWNER_EMAIL, 'Demo', 'Owner');
+	const env = runtimeModule.headlessN8nEnv({ userFolder, port: n8nPort, brokerPort, encryptionKey: randomBytes(24).toString('hex'), owner });
 	const n8nCli = (what, args) => run(what, runtime.nodeBin, [runtime.n8nBin, ...args], { cwd: userFolder, env, logFile });
 
 	say(`  installing the packed package into ${path.join(userFolder, '.n8n', 'nodes')} …`);

@@ -321,7 +321,7 @@ async function ensureN8nRuntime(options = {}) {
  * shell (a Postgres DB_TYPE or external runners must not leak into a throwaway instance), plus SQLite, ports,
  * console logging, nothing that phones home, and community packages allowed. Callers add their own settings.
  */
-function headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey, logLevel = 'info' }) {
+function headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey, logLevel = 'info', owner }) {
 	const env = toolchainEnv();
 	for (const key of Object.keys(env)) if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODES_|CREDENTIALS_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(key)) delete env[key];
 	return Object.assign(env, {
@@ -354,10 +354,30 @@ function headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey, logLevel 
 		// Shorter than the 30 s default so a stop stays quick.
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		NO_COLOR: '1',
+		// The editor and REST API on plain http://127.0.0.1, with an owner that can log in at once.
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+		N8N_SECURE_COOKIE: 'false',
+		...(owner && {
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: owner.email,
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: owner.passwordHash,
+			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+		}),
 	});
 }
 
-module.exports = { ensureN8nRuntime, runtimePaths, toolchainEnv, headlessN8nEnv, N8N_VERSION, NODE_VERSION };
+/**
+ * An instance owner for headlessN8nEnv: a random password meeting n8n's rules and its bcrypt hash, made with n8n's
+ * own bcryptjs (pure JS) from the runtime.
+ */
+function ownerAccount(runtime, email, firstName, lastName) {
+	const password = `Qredo-${require('node:crypto').randomBytes(6).toString('hex')}-Owner1`;
+	const bcrypt = require(require.resolve('bcryptjs', { paths: [runtime.n8nModules] }));
+	return { email, firstName, lastName, password, passwordHash: bcrypt.hashSync(password, 10) };
+}
+
+module.exports = { ensureN8nRuntime, runtimePaths, toolchainEnv, headlessN8nEnv, ownerAccount, N8N_VERSION, NODE_VERSION };
 
 if (require.main === module) {
 	const cmd = process.argv[2] || 'ensure';

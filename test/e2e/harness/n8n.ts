@@ -34,7 +34,16 @@ export interface N8nRuntime {
 interface RuntimeModule {
 	ensureN8nRuntime(): Promise<N8nRuntime>;
 	toolchainEnv(paths?: unknown, extra?: Record<string, string>): NodeJS.ProcessEnv;
-	headlessN8nEnv(settings: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; logLevel?: string }): NodeJS.ProcessEnv;
+	headlessN8nEnv(settings: { userFolder: string; port: number; brokerPort: number; encryptionKey: string; logLevel?: string; owner?: OwnerAccount }): NodeJS.ProcessEnv;
+	ownerAccount(runtime: N8nRuntime, email: string, firstName: string, lastName: string): OwnerAccount;
+}
+
+interface OwnerAccount {
+	email: string;
+	password: string;
+	passwordHash: string;
+	firstName: string;
+	lastName: string;
 }
 
 // Plain CommonJS shared with CI and the CLI; loaded at run time from the repository, not compiled into build/.
@@ -217,6 +226,9 @@ export class N8nInstance {
 	/** Milliseconds from spawning `n8n start` to /healthz/readiness answering 200, for the last start(). */
 	lastStartMs = 0;
 	private readonly ownsFolder: boolean;
+	/** The instance owner, preset through the environment so the REST API can be used at once. */
+	readonly owner: OwnerAccount;
+	private authCookie: string | undefined;
 	private server: ChildProcess | undefined;
 	private serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
 	private fileCounter = 0;
@@ -230,7 +242,9 @@ export class N8nInstance {
 		this.brokerPort = brokerPort;
 		this.baseUrl = `http://127.0.0.1:${port}`;
 		this.logFile = join(userFolder, 'n8n.log');
+		this.owner = runtimeModule.ownerAccount(runtime, 'owner@n8n-nodes-qredo.example.com', 'Test', 'Owner');
 		this.env = runtimeModule.headlessN8nEnv({
+			owner: this.owner,
 			userFolder,
 			port,
 			brokerPort,
@@ -441,6 +455,37 @@ export class N8nInstance {
 	async restart(options: { timeoutMs?: number } = {}): Promise<void> {
 		await this.stop();
 		await this.start(options);
+	}
+
+	/**
+	 * Calls n8n's internal REST API (`/rest/…`, what the editor uses) as the owner; logs in on first use and again
+	 * when the session is refused. Returns the `data` of the answer.
+	 */
+	async rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const call = () =>
+			fetch(`${this.baseUrl}/rest${path}`, {
+				method,
+				headers: { 'content-type': 'application/json', ...(this.authCookie ? { cookie: this.authCookie } : {}) },
+				body: body === undefined ? undefined : JSON.stringify(body),
+				signal: AbortSignal.timeout(15_000),
+			});
+		let res = await call();
+		if (res.status === 401) {
+			await res.arrayBuffer();
+			const login = await fetch(`${this.baseUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ emailOrLdapLoginId: this.owner.email, password: this.owner.password }),
+				signal: AbortSignal.timeout(15_000),
+			});
+			const cookie = login.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+			if (login.status !== 200 || !cookie) throw new Error(`n8n login as the owner failed: HTTP ${login.status} ${(await login.text()).slice(0, 300)}`);
+			this.authCookie = cookie.split(';')[0];
+			res = await call();
+		}
+		const text = await res.text();
+		if (!res.ok) throw new Error(`n8n REST ${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
+		return (JSON.parse(text) as { data: T }).data;
 	}
 
 	/** Read-only SQL over `.n8n/database.sqlite`, run by Node 24's node:sqlite (also fine while n8n runs). */
