@@ -163,21 +163,15 @@ export class ResourceStore {
 
 const stores = new WeakMap<SandboxState, ResourceStore>();
 
-/**
- * state.reset() clears every rate-limit slot. A slot taken with an interval that never runs out is therefore free
- * again exactly when a reset happened since the last look: the store forgets its transactions then too, and never
- * needs a hook inside reset().
- */
-const RESET_PROBE_SLOT = 'resources:reset-probe';
-
 /** The resource store of this sandbox, brought up to date: forgotten after a reset, swaps past `expires` expired. */
 export function resources(ctx: SandboxContext): ResourceStore {
 	let store = stores.get(ctx.state);
 	if (!store) {
-		store = new ResourceStore();
-		stores.set(ctx.state, store);
+		const created = new ResourceStore();
+		ctx.state.onReset(() => created.forgetTransactions());
+		stores.set(ctx.state, created);
+		store = created;
 	}
-	if (ctx.state.takeRateSlot(RESET_PROBE_SLOT, Number.MAX_SAFE_INTEGER) === 0) store.forgetTransactions();
 	expireSwaps(ctx, store);
 	return store;
 }

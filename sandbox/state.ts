@@ -330,6 +330,7 @@ export class SandboxState {
 	readonly mpinServerSecret: Uint8Array;
 
 	private readonly listeners = new Set<(event: StateEvent) => void>();
+	private readonly resetListeners = new Set<() => void>();
 	private readonly rateSlots = new Map<string, number>();
 	private baseline = new Map<string, number>();
 
@@ -346,6 +347,12 @@ export class SandboxState {
 	onEvent(listener: (event: StateEvent) => void): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
+	}
+
+	/** Runs `listener` after every reset(), so state kept outside this class (swaps, Web3 transactions) goes too. */
+	onReset(listener: () => void): () => void {
+		this.resetListeners.add(listener);
+		return () => this.resetListeners.delete(listener);
 	}
 
 	private emit(event: StateEvent): void {
@@ -915,6 +922,7 @@ export class SandboxState {
 			wallet.balance = this.baseline.get(wallet.id) ?? 0;
 			wallet.pendingOut = 0;
 		}
+		for (const listener of this.resetListeners) listener();
 	}
 }
 
