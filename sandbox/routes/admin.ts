@@ -33,6 +33,11 @@ function custodyGroup(value: unknown, field: string): CustodyGroup {
 	return { threshold: requireInteger(group, 'threshold', { min: 1, path: `${field}.` }), members: group.members as string[] };
 }
 
+/** An action as the admin API shows it (GET /transactions, /transactions/{id}, /actions/{id}). */
+export type AdminActionView = ReturnType<typeof actionView>;
+/** A transaction as the admin API shows it. */
+export type AdminTransactionView = ReturnType<typeof transactionView>;
+
 export function actionView(action: Action) {
 	return {
 		actionId: action.id,

@@ -55,33 +55,10 @@ export const demo = createRequire(__filename)(join(repoRoot, 'scripts', 'demo.js
 export const V2_EXAMPLE = 'rule-based-auto-approval.json';
 export const V1_EXAMPLE = 'rule-based-auto-approval-v1.json';
 
-export interface AdminAction {
-	actionId: string;
-	txId: string | null;
-	member: string;
-	protocol: string;
-	status: string;
-	messages: string[];
-}
-
-export interface AdminTransaction {
-	txId: string;
-	status: string;
-	txStatus: string;
-	actions: AdminAction[];
-}
-
-export interface Decision {
-	at: string;
-	actionId: string;
-	txId: string | null;
-	member: string;
-	protocol: string;
-	decision: Expectation;
-	signatures: string[];
-	verified: boolean | null;
-	error?: string;
-}
+/** The admin API's views and decision log entries, typed by the sandbox itself. */
+import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../sandbox/routes/admin';
+import type { DecisionLogEntry as Decision } from '../../../sandbox/state';
+export type { AdminAction, AdminTransaction, Decision };
 
 /** One action the test created and the decision the rule must take on it. */
 export interface CreatedAction {

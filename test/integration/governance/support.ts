@@ -14,36 +14,10 @@ export async function startDemo(options: StartSandboxOptions = {}): Promise<Demo
 	return { sandbox, creds: sandbox.credentials, admin: new Admin(sandbox.urls.admin) };
 }
 
-export interface AdminAction {
-	actionId: string;
-	txId: string | null;
-	member: string;
-	memberKind: string;
-	protocol: string;
-	type: string;
-	status: string;
-	closedReason: string | null;
-	created: number;
-	expireTime: number;
-	messages: string[];
-}
-
-export interface AdminTransaction {
-	txId: string;
-	status: string;
-	txStatus: string;
-	actions: AdminAction[];
-}
-
-export interface DecisionLogEntry {
-	actionId: string;
-	member: string;
-	protocol: string;
-	decision: 'approve' | 'reject';
-	signatures: string[];
-	verified: boolean | null;
-	error?: string;
-}
+/** The admin API's views, typed by the sandbox itself. */
+import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../sandbox/routes/admin';
+import type { DecisionLogEntry } from '../../../sandbox/state';
+export type { AdminAction, AdminTransaction, DecisionLogEntry };
 
 /** The sandbox admin API over real HTTP. */
 export class Admin {
