@@ -20,6 +20,7 @@
  *         progress goes to stderr.
  */
 'use strict';
+const { randomBytes } = require('node:crypto');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -372,7 +373,7 @@ function headlessN8nEnv({ userFolder, port, brokerPort, encryptionKey, logLevel 
  * own bcryptjs (pure JS) from the runtime.
  */
 function ownerAccount(runtime, email, firstName, lastName) {
-	const password = `Qredo-${require('node:crypto').randomBytes(6).toString('hex')}-Owner1`;
+	const password = `Qredo-${randomBytes(6).toString('hex')}-Owner1`;
 	const bcrypt = require(require.resolve('bcryptjs', { paths: [runtime.n8nModules] }));
 	return { email, firstName, lastName, password, passwordHash: bcrypt.hashSync(password, 10) };
 }
