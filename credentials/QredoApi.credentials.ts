@@ -38,7 +38,7 @@ export class QredoApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true, rows: 6 },
 			default: '',
-			placeholder: '-----BEGIN RSA PRIVATE KEY-----',
+			placeholder: 'Paste the whole PEM file (PKCS#1 or PKCS#8)',
 			description: 'PEM, PKCS#1 or PKCS#8, of the RSA key whose public key is registered with the Partner API key',
 		},
 		{

@@ -9,7 +9,7 @@ import { QredoInputError } from '../errors';
 import { bodyBytes, headerToken, normalisedUrl, nowUnixSeconds, unixSecondsText, type RequestBody } from './requestParts';
 
 const MIN_RSA_BITS = 2048;
-const PRIVATE_KEY_EXPECTED = 'an RSA private key PEM (BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY), or that whole PEM file base64-encoded';
+const PRIVATE_KEY_EXPECTED = 'an RSA private key PEM (a PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY" block), or that whole PEM file base64-encoded';
 
 /** Env files and JSON often carry the PEM on one line with literal `\n` escapes. */
 function unescapeNewlines(text: string): string {
