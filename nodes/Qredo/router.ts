@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { resources } from './resources';
-import { asNodeError } from './transport';
+import { asNodeError } from '../shared/qredoErrors';
 import type { QredoSurface } from '../shared/qredoApiCredential';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,22 +1,16 @@
 import {
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
-	type JsonObject,
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 } from 'n8n-workflow';
 import { decideAction, type Decision, type TriggerActionInfo } from '../../lib/actions/decide';
-import { QredoInputError } from '../../lib/errors';
-import { QredoApiError } from '../../lib/wire/errors';
 import { approverAccess, decisionTarget, type ApproverAccess } from '../shared/approverCredential';
-import { testApproverCredential } from '../shared/approverCredentialTest';
+import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
+import { asNodeError } from '../shared/qredoErrors';
 
 const DECISIONS: Record<string, Decision> = { approve: 'approve', reject: 'reject', abstain: 'abstain' };
 
@@ -93,12 +87,7 @@ export class QredoApproval implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async qredoApproverConnectionTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				return testApproverCredential(credential.data ?? {});
-			},
+			qredoApproverConnectionTest,
 		},
 	};
 
@@ -148,7 +137,7 @@ export class QredoApproval implements INodeType {
 				});
 				output.push({ json: record as unknown as IDataObject, pairedItem: { item: itemIndex } });
 			} catch (caught) {
-				const error = toNodeError(node, caught, itemIndex);
+				const error = asNodeError(node, caught, { itemIndex, credential: 'Qredo Approver API' });
 				if (this.continueOnFail()) {
 					output.push({ json: { error: error.message, description: error.description ?? null }, pairedItem: { item: itemIndex } });
 					continue;
@@ -158,18 +147,4 @@ export class QredoApproval implements INodeType {
 		}
 		return [output];
 	}
-}
-
-/** Qredo's answer becomes a NodeApiError with its code and reason; our own input checks a NodeOperationError. */
-function toNodeError(node: ReturnType<IExecuteFunctions['getNode']>, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof QredoApiError) {
-		return new NodeApiError(node, { code: error.code, msg: error.msg, detail: error.detail } as unknown as JsonObject, {
-			message: error.message,
-			httpCode: String(error.status),
-			itemIndex,
-		});
-	}
-	if (error instanceof QredoInputError) return new NodeOperationError(node, error.message, { itemIndex });
-	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -1,8 +1,5 @@
 import {
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
-	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -22,8 +19,8 @@ import {
 import { FeedClient, FeedFatalError } from '../../lib/feed/feedClient';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
-import { testApproverCredential } from '../shared/approverCredentialTest';
-import { testQredoApiCredential } from '../shared/qredoApiCredentialTest';
+import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
+import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
 
 /** Static-data key holding the emitted action IDs (reassigned on every change: n8n only persists assignments). */
 const SEEN_KEY = 'seenActions';
@@ -159,15 +156,8 @@ export class QredoTrigger implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async qredoApproverConnectionTest(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				return testApproverCredential(credential.data ?? {});
-			},
-			async qredoApiConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				return testQredoApiCredential(credential.data ?? {});
-			},
+			qredoApproverConnectionTest,
+			qredoApiConnectionTest,
 		},
 	};
 

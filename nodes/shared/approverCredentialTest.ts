@@ -2,7 +2,7 @@
  * The "Test" button of the Qredo Approver API credential: proves the approver can reach its feed and that Qredo
  * accepts its authentication, and (v2) that the BLS key is the one registered on the API key. Says which step failed.
  */
-import type { ICredentialDataDecryptedObject, INodeCredentialTestResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { bytesToHex, base64ToBytes } from '../../lib/crypto/bytes';
 import { FeedClient } from '../../lib/feed/feedClient';
 import { qredoRequest } from '../../lib/transport/request';
@@ -73,4 +73,9 @@ export async function testApproverCredential(data: ICredentialDataDecryptedObjec
 		return { status: 'Error', message: `Pending-actions feed (${scheme}) for ${who}: ${(error as Error).message}` };
 	}
 	return { status: 'OK', message: `Connected as ${who}: login and feed OK${notes.length ? `; ${notes.join('; ')}` : ''}` };
+}
+
+/** The credentialTest method both approver nodes (Qredo Trigger, Qredo Approve/Reject) register. */
+export async function qredoApproverConnectionTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	return testApproverCredential(credential.data ?? {});
 }

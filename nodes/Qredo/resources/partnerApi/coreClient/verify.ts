@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { forOperation, idField, idParam } from '../../../descriptions';
-import { apiPath, asNodeError, qredoApiRequest } from '../../../transport';
+import { asNodeError } from '../../../../shared/qredoErrors';
+import { apiPath, qredoApiRequest } from '../../../transport';
 import { hexBytes } from '../../../validation';
 import { MAX_MESSAGE_BYTES } from './sign';
 
