@@ -4,6 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { parseBlsSecretKey } from '../lib/crypto/bls';
 import { QredoInputError } from '../lib/errors';
 
 /** An error the user caused or can fix; printed as one line, exit code 2 for usage errors and 1 otherwise. */
@@ -100,4 +101,14 @@ export function readSecret(
 export function asCliError(error: unknown, flag: string): unknown {
 	if (error instanceof QredoInputError) return new CliError(`--${flag}: expected ${error.expected}`, 2);
 	return error;
+}
+
+/** The BLS private key of `--bls-private-key` (or `-`, or `--bls-private-key-file`), parsed; errors name the flag. */
+export function readBlsPrivateKey(io: CliIo, values: Record<string, string | undefined>): bigint {
+	const text = readSecret(io, 'bls-private-key', values['bls-private-key'], values['bls-private-key-file']) as string;
+	try {
+		return parseBlsSecretKey(text);
+	} catch (error) {
+		throw asCliError(error, 'bls-private-key');
+	}
 }

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { generateKeys, keysFromSeed, type QredoKeyPair } from '../../lib/crypto/keys';
-import { blsPublicKey, parseBlsSecretKey } from '../../lib/crypto/bls';
+import { blsPublicKey } from '../../lib/crypto/bls';
 import { bytesToHex, hexToBytes } from '../../lib/crypto/bytes';
-import { asCliError, CliError, type Command, type CliIo, parseFlags, readSecret } from '../cli';
+import { asCliError, CliError, type Command, type CliIo, parseFlags, readBlsPrivateKey, readSecret } from '../cli';
 
 /** Writes the key pair where the user asked: a 0600 file (public values echoed) or standard output. */
 function emitKeys(io: CliIo, keys: QredoKeyPair, json: boolean, out: string | undefined) {
@@ -62,13 +62,7 @@ export const keysPublic: Command = {
 			);
 			return;
 		}
-		const text = readSecret(io, 'bls-private-key', values['bls-private-key'], values['bls-private-key-file']) as string;
-		let sk: bigint;
-		try {
-			sk = parseBlsSecretKey(text);
-		} catch (error) {
-			throw asCliError(error, 'bls-private-key');
-		}
+		const sk = readBlsPrivateKey(io, values);
 		io.stdout(bytesToHex(blsPublicKey(sk)) + '\n');
 	},
 };

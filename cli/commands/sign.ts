@@ -1,6 +1,6 @@
-import { blsPublicKey, blsSign, blsVerify, parseBlsSecretKey } from '../../lib/crypto/bls';
+import { blsPublicKey, blsSign, blsVerify } from '../../lib/crypto/bls';
 import { bytesToHex, hexToBytes } from '../../lib/crypto/bytes';
-import { asCliError, CliError, type Command, parseFlags, readSecret } from '../cli';
+import { asCliError, CliError, type Command, parseFlags, readBlsPrivateKey } from '../cli';
 
 function parseMessage(text: string | undefined): Uint8Array {
 	if (text === undefined) throw new CliError('--message is required (the bytes to sign, as hex; "" for an empty message)', 2);
@@ -31,13 +31,7 @@ export const sign: Command = {
 			return;
 		}
 		const message = parseMessage(values.message);
-		const text = readSecret(io, 'bls-private-key', values['bls-private-key'], values['bls-private-key-file']) as string;
-		let sk: bigint;
-		try {
-			sk = parseBlsSecretKey(text);
-		} catch (error) {
-			throw asCliError(error, 'bls-private-key');
-		}
+		const sk = readBlsPrivateKey(io, values);
 		const signature = blsSign(sk, message);
 		// A signature that does not verify would be rejected by Qredo; never hand one out.
 		if (!blsVerify(blsPublicKey(sk), message, signature)) throw new CliError('internal error: the signature did not verify');
