@@ -3,6 +3,7 @@
  * HMAC), not from lib/auth: a test must be able to get one detail wrong on purpose. M-Pin tokens and BLS
  * signatures come from lib/crypto's vector-pinned client functions.
  */
+import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { blsSign, parseBlsSecretKey } from '../../../lib/crypto/bls';
@@ -303,6 +304,13 @@ export async function newFund(sb: RunningSandbox, companyId: string, members: st
 }
 
 /** Error bodies must have Qredo's shape. */
+/** The answer is Qredo's error shape with this status, and its reason names `field` first. */
+export function assertQredoError(res: Response, status: number, field: string): void {
+	assert.equal(res.status, status, res.text);
+	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
+	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
+}
+
 export function isQredoError(json: unknown, code: number): boolean {
 	const body = json as { code?: unknown; msg?: unknown; detail?: { reason?: unknown } };
 	return body?.code === code && typeof body.msg === 'string' && typeof body.detail?.reason === 'string' && Object.keys(body).sort().join() === 'code,detail,msg';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { isQredoError, newPartnerIdentity, type PartnerIdentity, partnerSend, type Response } from './helpers';
+import { newPartnerIdentity, type PartnerIdentity, partnerSend, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;
 let creds: SandboxCredentials;
@@ -17,12 +17,6 @@ const call = (who: PartnerIdentity, method: string, path: string, body?: unknown
 	partnerSend(who, method, `${sb.urls.partner}${path}`, body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
 
 /** Qredo's error shape, the status, and a reason that starts with the field it names. */
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
-}
-
 before(async () => {
 	sb = await startSandbox({ seed: 'demo', fundCreationIntervalMs: 100 });
 	creds = sb.credentials as SandboxCredentials;

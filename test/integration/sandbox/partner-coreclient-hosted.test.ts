@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { blsVerify } from '../../../lib/crypto/bls';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { admin, type Feed, isQredoError, newPartnerIdentity, openFeed, partnerHeaders, type PartnerIdentity, partnerSend, refusedFeed, type Response } from './helpers';
+import { admin, type Feed, newPartnerIdentity, openFeed, partnerHeaders, type PartnerIdentity, partnerSend, refusedFeed, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;
 let creds: SandboxCredentials;
@@ -21,12 +21,6 @@ let fundWallet: string;
 
 const call = (method: string, path: string, body?: unknown, who: PartnerIdentity = demo) =>
 	partnerSend(who, method, `${sb.urls.partner}${path}`, body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body));
-
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
-}
 
 const inTenMinutes = () => Math.floor(Date.now() / 1000) + 600;
 const txInfo = async (txId: string) => (await call('GET', `${companyPath}/transfer/${txId}`)).json;

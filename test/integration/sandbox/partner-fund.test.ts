@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { isQredoError, newPartnerIdentity, type PartnerIdentity, partnerSend, type Response } from './helpers';
+import { newPartnerIdentity, type PartnerIdentity, partnerSend, type Response, assertQredoError as assertError } from './helpers';
 
 const FUND_INTERVAL_MS = 150;
 
@@ -20,12 +20,6 @@ let treasuryPath: string;
 
 const call = (method: string, path: string, body?: unknown, who: PartnerIdentity = demo) =>
 	partnerSend(who, method, `${sb.urls.partner}${path}`, body === undefined ? '' : JSON.stringify(body));
-
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
-}
 
 /** Fund creation waits out the per-company interval first, so each call tests what it means to. */
 async function createFund(body: unknown, company = companyPath): Promise<Response> {

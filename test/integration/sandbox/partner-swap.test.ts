@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { admin, isQredoError, type PartnerIdentity, partnerSend, type Response, testClock } from './helpers';
+import { admin, type PartnerIdentity, partnerSend, testClock, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;
 let creds: SandboxCredentials;
@@ -15,12 +15,6 @@ let maker: string;
 let taker: string;
 
 const call = (method: string, path: string, body?: unknown) => partnerSend(demo, method, `${sb.urls.partner}${path}`, body === undefined ? '' : JSON.stringify(body));
-
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
-}
 
 const balanceOf = async (walletId: string): Promise<number> => (await call('GET', `/wallet/${walletId}`)).json.balance;
 const availableOf = async (walletId: string): Promise<number> => (await call('GET', `/wallet/${walletId}/max?tx_type=swap`)).json.amountToSend;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { admin, blsSignHex, isQredoError, newPartnerIdentity, type PartnerIdentity, partnerSend, type Response, send, testClock, zkp } from './helpers';
+import { admin, blsSignHex, newPartnerIdentity, type PartnerIdentity, partnerSend, type Response, send, testClock, zkp, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;
 let creds: SandboxCredentials;
@@ -16,12 +16,6 @@ let companyPath: string;
 
 const call = (method: string, path: string, body?: unknown, who: PartnerIdentity = demo) =>
 	partnerSend(who, method, `${sb.urls.partner}${path}`, body === undefined ? '' : JSON.stringify(body));
-
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
-}
 
 const inTenMinutes = () => Math.floor(Date.now() / 1000) + 600;
 const balanceOf = async (walletId: string): Promise<number> => (await call('GET', `/wallet/${walletId}`)).json.balance;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
-import { admin, type Feed, isQredoError, openFeed, partnerSend, qapiHeaders, refusedFeed, type Response, send } from './helpers';
+import { admin, type Feed, openFeed, partnerSend, qapiHeaders, refusedFeed, type Response, send, assertQredoError as assertError } from './helpers';
 
 interface QapiKey {
 	keyId: string;
@@ -25,12 +25,6 @@ function qapi(method: string, path: string, body?: unknown, key: QapiKey = org, 
 	const text = body === undefined ? '' : JSON.stringify(body);
 	const headers = { ...qapiHeaders(key.keyId, key.secret, method, url, text, opts.ts), ...(text ? { 'content-type': 'application/json' } : {}) };
 	return send(method, url, headers, text || undefined);
-}
-
-function assertError(res: Response, status: number, field: string): void {
-	assert.equal(res.status, status, res.text);
-	assert.ok(isQredoError(res.json, status), `not Qredo's error shape: ${res.text}`);
-	assert.ok(res.json.detail.reason.startsWith(field), `reason should name ${field}: ${res.json.detail.reason}`);
 }
 
 const partner = (method: string, path: string, body?: unknown) =>
