@@ -20,7 +20,7 @@ import {
 	walletOfCompany,
 } from '../resources';
 import { PARTNER_BASE, type Router } from '../router';
-import type { Company, Initiator } from '../state';
+import type { Company, Initiator, Wallet } from '../state';
 
 const TEXT = { maxLength: 256 };
 
@@ -34,6 +34,26 @@ function readCommon(ctx: SandboxContext, body: JsonObject) {
 		expires: readExpires(body, true) as number,
 		send: readAssetAmount(ctx.state, body, 'send'),
 	};
+}
+
+/**
+ * What a transfer and a withdrawal check first: a repeated partner_txID with the same request answers with the
+ * transaction it created; otherwise the expiry must lie ahead and the wallet must be the company's and hold the asset.
+ */
+function openMovement(
+	ctx: SandboxContext,
+	company: Company,
+	kind: 'transfer' | 'withdrawal',
+	body: JsonObject,
+	request: ReturnType<typeof readCommon>,
+): { existing: string } | { wallet: Wallet; partnerTxId: string | undefined } {
+	const partnerTxId = optionalString(body, 'partner_txID', TEXT) || undefined;
+	const existing = replayOf(ctx, company.id, kind, partnerTxId, request);
+	if (existing) return { existing };
+	requireFutureExpiry(ctx, request.expires);
+	const wallet = walletOfCompany(ctx.state, company.id, request.wallet_id);
+	if (request.send.symbol !== wallet.asset) throw badRequest(`send.symbol: expected ${wallet.asset}, the asset of wallet_id`);
+	return { wallet, partnerTxId };
 }
 
 function initiatorFor(company: Company): Initiator {
@@ -52,13 +72,9 @@ export function register(router: Router, ctx: SandboxContext): void {
 			counterparty_wallet_address: requireString(body, 'counterparty_wallet_address'),
 			authorize_id: optionalString(body, 'authorize_id') || undefined,
 		};
-		const partnerTxId = optionalString(body, 'partner_txID', TEXT) || undefined;
-		const existing = replayOf(ctx, company.id, 'transfer', partnerTxId, request);
-		if (existing) return { tx_id: existing, status: 'existing' };
-
-		requireFutureExpiry(ctx, request.expires);
-		const wallet = walletOfCompany(state, company.id, request.wallet_id);
-		if (request.send.symbol !== wallet.asset) throw badRequest(`send.symbol: expected ${wallet.asset}, the asset of wallet_id`);
+		const opened = openMovement(ctx, company, 'transfer', body, request);
+		if ('existing' in opened) return { tx_id: opened.existing, status: 'existing' };
+		const { wallet, partnerTxId } = opened;
 		const target = request.counterparty_wallet_address;
 		const counterparty = state.wallets.get(target) ?? [...state.wallets.values()].find((w) => w.shortCode === target);
 		if (!counterparty) throw badRequest('counterparty_wallet_address: expected the ID or short code of a Qredo wallet');
@@ -93,13 +109,9 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const company = partnerCompany(ctx, req.principal, req.params.company_id);
 		const body = req.json();
 		const request = { ...readCommon(ctx, body), address: requireString(body, 'address', { maxLength: 128 }) };
-		const partnerTxId = optionalString(body, 'partner_txID', TEXT) || undefined;
-		const existing = replayOf(ctx, company.id, 'withdrawal', partnerTxId, request);
-		if (existing) return { tx_id: existing, status: 'existing' };
-
-		requireFutureExpiry(ctx, request.expires);
-		const wallet = walletOfCompany(state, company.id, request.wallet_id);
-		if (request.send.symbol !== wallet.asset) throw badRequest(`send.symbol: expected ${wallet.asset}, the asset of wallet_id`);
+		const opened = openMovement(ctx, company, 'withdrawal', body, request);
+		if ('existing' in opened) return { tx_id: opened.existing, status: 'existing' };
+		const { wallet, partnerTxId } = opened;
 		const fund = state.fund(wallet.fundId);
 		const whitelisted = fund.whitelist.find((w) => w.asset === wallet.asset && sameAddress(w.asset, w.address, request.address));
 		if (!whitelisted) throw badRequest('address: expected an address on the whitelist of the fund of wallet_id for this asset');
