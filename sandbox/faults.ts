@@ -14,12 +14,39 @@ export interface FailNextFault {
 	scope: FaultScope;
 }
 
+/**
+ * A fault aimed at matching requests: `before` answers (or drops) instead of routing, so nothing is applied;
+ * `after` lets the route apply the request and then answers with the fault or drops the connection, so the client
+ * cannot tell whether it happened (the hardest case for a decision).
+ */
+export interface FaultRule {
+	/** HTTP method, upper case; any when absent */
+	method?: string;
+	/** a regular expression the request path (without query) must match; any when absent */
+	path?: string;
+	/** how many matching requests it hits, then it is spent */
+	count: number;
+	/** 'before' (default) or 'after' the route ran */
+	when?: 'before' | 'after';
+	/** a 5xx or 429 status, or 'drop': the socket is destroyed without an answer */
+	effect: number | 'drop';
+	retryAfterSeconds?: number;
+}
+
+interface ArmedRule extends FaultRule {
+	remaining: number;
+	pattern?: RegExp;
+	hits: number;
+}
+
 export interface FaultSettings {
 	failNext?: { count: number; status: number; retryAfterSeconds?: number; scope?: FaultScope };
 	latencyMs?: number;
 	latencyScope?: FaultScope;
 	duplicateFrames?: number;
 	malformedFrames?: number;
+	/** replaces the armed rules (an empty array clears them) */
+	rules?: FaultRule[];
 }
 
 /** The malformed frames sent in turn: not JSON, a JSON array, an object without an id, a truncated object. */
@@ -37,6 +64,7 @@ export class Faults {
 	/** The next N feed frames are each preceded by a malformed frame. */
 	malformedFrames = 0;
 	private malformedIndex = 0;
+	private rules: ArmedRule[] = [];
 
 	apply(settings: FaultSettings): void {
 		if (settings.failNext) {
@@ -47,6 +75,28 @@ export class Faults {
 		if (settings.latencyScope !== undefined) this.latencyScope = settings.latencyScope;
 		if (settings.duplicateFrames !== undefined) this.duplicateFrames = settings.duplicateFrames;
 		if (settings.malformedFrames !== undefined) this.malformedFrames = settings.malformedFrames;
+		if (settings.rules !== undefined) {
+			this.rules = settings.rules.map((rule) => ({ ...rule, remaining: rule.count, hits: 0, pattern: rule.path === undefined ? undefined : new RegExp(rule.path) }));
+		}
+	}
+
+	/** The first armed rule for this request and phase, counted down; undefined when none applies. */
+	takeRule(method: string, path: string, when: 'before' | 'after'): FaultRule | undefined {
+		const rule = this.rules.find(
+			(r) => r.remaining > 0 && (r.when ?? 'before') === when && (r.method === undefined || r.method === method) && (r.pattern === undefined || r.pattern.test(path)),
+		);
+		if (!rule) return undefined;
+		rule.remaining -= 1;
+		rule.hits += 1;
+		return rule;
+	}
+
+	/** The error a status rule answers with. */
+	ruleError(rule: FaultRule): QredoHttpError {
+		const reason = `sandbox fault injection: a forced ${rule.effect} ${rule.when ?? 'before'} the request was handled`;
+		if (rule.effect === 429) return tooManyRequests(reason, rule.retryAfterSeconds ?? 1);
+		const headers: Record<string, string> = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
+		return new QredoHttpError(rule.effect as number, reason, undefined, headers);
 	}
 
 	refuseFeeds(seconds: number, mode: 'status' | 'reset' = 'status'): void {
@@ -66,6 +116,7 @@ export class Faults {
 		this.refuseFeedsUntil = 0;
 		this.duplicateFrames = 0;
 		this.malformedFrames = 0;
+		this.rules = [];
 	}
 
 	private inScope(scope: FaultScope, kind: 'http' | 'feeds'): boolean {
@@ -112,6 +163,16 @@ export class Faults {
 			refuseMode: this.refuseMode,
 			duplicateFrames: this.duplicateFrames,
 			malformedFrames: this.malformedFrames,
+			rules: this.rules.map(({ method, path, count, when, effect, retryAfterSeconds, remaining, hits }) => ({
+				method: method ?? null,
+				path: path ?? null,
+				count,
+				when: when ?? 'before',
+				effect,
+				retryAfterSeconds: retryAfterSeconds ?? null,
+				remaining,
+				hits,
+			})),
 		};
 	}
 }

@@ -108,6 +108,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 				if (latency > 0) await sleep(latency);
 				const failure = faults.takeFailure('http');
 				if (failure) throw failure;
+				const rule = faults.takeRule(method, url.pathname, 'before');
+				if (rule?.effect === 'drop') {
+					status = 0;
+					req.socket.destroy();
+					return;
+				}
+				if (rule) throw faults.ruleError(rule);
 			}
 			const rawBody = await readRawBody(req);
 			state.sweep();
@@ -121,6 +128,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			const fullUrl = `http://${host}${req.url ?? '/'}`;
 			const request = authenticatedRequest(req, url, match, { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams }, req.headers['content-type']);
 			const result = await match.handler(request);
+			const after = isAdmin ? undefined : faults.takeRule(method, url.pathname, 'after');
+			if (after?.effect === 'drop') {
+				status = 0;
+				req.socket.destroy();
+				return;
+			}
+			if (after) throw faults.ruleError(after);
 			if (result instanceof Reply) {
 				status = result.status;
 				sendJson(res, result.status, result.body, result.headers);

@@ -68,6 +68,22 @@ interface DecideCommon {
 	now?: () => number;
 	/** HTTP function; default qredoRequest */
 	request?: QredoHttp;
+	/** how the decision call is retried after a 5xx, 429, timeout or dropped connection */
+	retry?: DecisionRetry;
+}
+
+/**
+ * The decision call (v2 POST, v1 PUT/DELETE) is not blindly repeated by the transport: after every uncertain failure
+ * the flow learns whether Qredo applied it (v2 re-reads the action; v1 repeats the call, whose 409 "already <decision>"
+ * says it was) before it tries again, so a retry can never decide twice or decide the other way.
+ */
+export interface DecisionRetry {
+	/** decision calls in all, the first included; default 5 */
+	attempts?: number;
+	/** first pause between attempts, doubled each time with jitter; default 500 */
+	backoffBaseMs?: number;
+	/** longest pause; default 8000 */
+	backoffMaxMs?: number;
 }
 
 export interface DecideV2Input extends DecideCommon {
@@ -112,6 +128,10 @@ export interface DecisionRecord {
 	detail: string | null;
 	/** the action's expiry (Unix seconds), when known */
 	expiresAt: number | null;
+	/** decision calls sent (0 when none was needed); more than 1 after uncertain failures */
+	attempts: number;
+	/** what went wrong on the attempts before the last, e.g. "attempt 1: 503 Service Unavailable" (no secrets) */
+	retriedAfter: string[];
 	startedAt: string;
 	decidedAt: string;
 	durationMs: number;
@@ -141,6 +161,8 @@ export async function decideAction(input: DecideInput): Promise<DecisionRecord> 
 			serverResponse: null,
 			detail: null,
 			expiresAt: input.action?.expiresAt ?? null,
+			attempts: 0,
+			retriedAfter: [],
 			...fields,
 			startedAt: new Date(startedMs).toISOString(),
 			decidedAt: new Date(decidedMs).toISOString(),
@@ -176,13 +198,15 @@ function checkCommon(input: DecideInput): { reason: string } {
 	if (input.reason !== undefined && typeof input.reason !== 'string') throw new QredoInputError('reason', 'a string');
 	const needsKey = input.decision === 'approve' || (input.decision === 'reject' && input.protocol === 'v2');
 	if (needsKey) requireApprover(input.approver, input.decision, input.protocol);
-	else if (input.approver !== undefined) requireApprover(input.approver, input.decision, input.protocol);
+	else if (input.approver !== undefined && input.approver !== null) requireApprover(input.approver, input.decision, input.protocol);
+	decisionRetry(input.retry);
 	return { reason: input.reason ?? '' };
 }
 
-function requireApprover(approver: ApproverSigner | undefined, decision: Decision, protocol: ActionProtocol): ApproverSigner {
+function requireApprover(approver: ApproverSigner | undefined | null, decision: Decision, protocol: ActionProtocol): ApproverSigner {
 	const ok =
-		approver !== undefined &&
+		typeof approver === 'object' &&
+		approver !== null &&
 		typeof approver.sign === 'function' &&
 		typeof approver.publicKey === 'string' &&
 		/^[0-9a-f]+$/.test(approver.publicKey) &&
@@ -256,95 +280,211 @@ function alreadyDecidedFields(error: QredoApiError, status: 'approved' | 'reject
 	};
 }
 
+const DEFAULT_DECISION_RETRY: Required<DecisionRetry> = { attempts: 5, backoffBaseMs: 500, backoffMaxMs: 8000 };
+
+function decisionRetry(retry: DecisionRetry | undefined): Required<DecisionRetry> {
+	if (retry !== undefined && (typeof retry !== 'object' || retry === null)) throw new QredoInputError('retry', 'an object {attempts, backoffBaseMs, backoffMaxMs}');
+	const policy = { ...DEFAULT_DECISION_RETRY, ...retry };
+	if (!Number.isSafeInteger(policy.attempts) || policy.attempts < 1 || policy.attempts > 20) throw new QredoInputError('retry.attempts', 'a whole number from 1 to 20');
+	for (const field of ['backoffBaseMs', 'backoffMaxMs'] as const) {
+		if (typeof policy[field] !== 'number' || !Number.isFinite(policy[field]) || policy[field] < 0) throw new QredoInputError(`retry.${field}`, 'a non-negative number of milliseconds');
+	}
+	return policy;
+}
+
+/**
+ * A failure after which Qredo may or may not have applied the call: 5xx, 429 (once the transport's own 429 retries
+ * are spent), a timeout, a dropped connection or an unreadable answer. Anything else (4xx) is a definite refusal.
+ */
+export function isUncertainFailure(error: unknown): boolean {
+	if (error instanceof QredoApiError) return error.status >= 500 || error.status === 429;
+	if (error instanceof QredoTransportError) return error.kind === 'network' || error.kind === 'timeout' || error.kind === 'response';
+	return false;
+}
+
+/** "attempt 2: 503 Service Unavailable" — the kind of failure only, never headers or bodies. */
+function failureSummary(attempt: number, error: unknown): string {
+	if (error instanceof QredoApiError) return `attempt ${attempt}: HTTP ${error.status}${error.msg ? ` (${error.msg.slice(0, 120)})` : ''}`;
+	if (error instanceof QredoTransportError) return `attempt ${attempt}: ${error.kind}${error.code ? ` ${error.code}` : ''}`;
+	return `attempt ${attempt}: ${(error as Error)?.name ?? 'error'}`;
+}
+
+function retryPause(policy: Required<DecisionRetry>, retry: number): Promise<void> {
+	const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** retry);
+	return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+}
+
+/** The call could not be confirmed: Qredo may still apply it, so the error says so and never claims a decision. */
+function unconfirmed(input: DecideInput, attempts: number, failures: string[], last: unknown): Error {
+	const lastText = last instanceof Error ? last.message : String(last);
+	const error = new QredoTransportError(
+		last instanceof QredoTransportError ? last.kind : 'response',
+		input.protocol === 'v2' ? 'POST' : input.decision === 'approve' ? 'PUT' : 'DELETE',
+		input.protocol === 'v2' ? `${input.baseUrl.replace(/\/+$/, '')}/actions/${encodeURIComponent(input.actionId)}` : `${input.baseUrl.replace(/\/+$/, '')}/coreclient/action/${encodeURIComponent(input.actionId)}`,
+		`the ${input.decision} of action ${input.actionId} was not confirmed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${failures.join('; ')}); last: ${lastText}. Qredo still shows it pending or could not be asked; the action can be offered again`,
+		last instanceof QredoTransportError ? last.code : undefined,
+	);
+	return error;
+}
+
 async function decideV2(input: DecideV2Input, now: () => number, record: (fields: RecordFields) => DecisionRecord): Promise<DecisionRecord> {
 	const base = apiBase(input.baseUrl, 'baseUrl');
 	if (typeof input.tokens?.getToken !== 'function') throw new QredoInputError('tokens', 'a Qredo API v2 token source (QredoV2TokenSource)');
 	const approver = requireApprover(input.approver, input.decision, 'v2');
+	const policy = decisionRetry(input.retry);
 	const client = { baseUrl: base, tokens: input.tokens, request: input.request };
+	const ours: ActionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+	const failures: string[] = [];
+	let attempts = 0;
+	let sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'> | undefined;
 
-	const view = await getV2Action(client, input.actionId);
-	const status = view.statusCode === undefined ? undefined : (V2_STATUS_NAMES[view.statusCode] ?? 'unknown');
-	const expiresAt = earliest(view.expireTime, input.action?.expiresAt);
-	if (view.statusCode === V2_APPROVE || view.statusCode === V2_REJECT) {
-		return record({
-			outcome: 'alreadyDecided',
-			actionStatus: status ?? null,
-			serverStatus: view.httpStatus,
-			serverResponse: scrubResponse(view.body),
-			detail: `Qredo says the action is already ${status} (status ${view.statusCode})`,
-			expiresAt: expiresAt ?? null,
+	for (;;) {
+		// Read before the first call and again after every uncertain failure: the action's state is the only truth.
+		const view = await getV2Action(client, input.actionId).catch((error: unknown) => {
+			if (attempts === 0) throw error;
+			throw unconfirmed(input, attempts, failures, error);
 		});
+		const status = view.statusCode === undefined ? undefined : (V2_STATUS_NAMES[view.statusCode] ?? 'unknown');
+		const expiresAt = earliest(view.expireTime, input.action?.expiresAt);
+		if (view.statusCode === V2_APPROVE || view.statusCode === V2_REJECT) {
+			const appliedByUs = attempts > 0 && status === ours;
+			return record({
+				outcome: appliedByUs ? ours : 'alreadyDecided',
+				actionStatus: status ?? null,
+				serverStatus: view.httpStatus,
+				serverResponse: scrubResponse(view.body),
+				detail: appliedByUs
+					? `Qredo applied the ${input.decision}: the answer to ${failures.length === 1 ? 'the call' : 'a call'} was lost, and re-reading the action shows it ${status}`
+					: `Qredo says the action is already ${status} (status ${view.statusCode})`,
+				expiresAt: expiresAt ?? null,
+				attempts,
+				retriedAfter: failures,
+				...(sent ?? {}),
+			});
+		}
+		if (view.statusCode !== 1) {
+			const shown = view.statusCode === undefined ? 'has no status' : `has status ${view.statusCode}${status && status !== 'unknown' ? ` (${status})` : ''}`;
+			throw new QredoInputError('actionId', 'a pending action (status 1)', `Qredo says action ${input.actionId} ${shown}`);
+		}
+		if (expiresAt !== undefined && nowSeconds(now) >= expiresAt) {
+			throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, expiresAt, now));
+		}
+		if (view.messages.length === 0) {
+			throw new QredoTransportError('response', 'GET', `${base}/actions/${encodeURIComponent(input.actionId)}`, 'the pending action has no messages to sign');
+		}
+		if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, failures[failures.length - 1]);
+		// v2 signs only messages[0], for approve and reject alike (§4.2); BLS signatures are deterministic.
+		if (!sent) {
+			const { signature, digest } = signVerified(approver, hexToBytes(view.messages[0], 'messages[0]'), 0);
+			sent = { signatures: [signature], messageDigests: [digest] };
+		}
+		const url = `${base}/actions/${encodeURIComponent(input.actionId)}`;
+		const statusCode = input.decision === 'approve' ? V2_APPROVE : V2_REJECT;
+		attempts++;
+		try {
+			const response = await (input.request ?? qredoRequest)({
+				method: 'POST',
+				url,
+				body: { status: statusCode, signatures: sent.signatures },
+				auth: { kind: 'qapiV2', tokens: input.tokens },
+				idempotent: false,
+			});
+			const body = response.body;
+			const answered = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).status : undefined;
+			return record({
+				outcome: ours === 'approved' ? 'approved' : 'rejected',
+				actionStatus: typeof answered === 'number' ? (V2_STATUS_NAMES[answered] ?? 'unknown') : ours,
+				serverStatus: response.status,
+				serverResponse: scrubResponse(body),
+				expiresAt: expiresAt ?? null,
+				attempts,
+				retriedAfter: failures,
+				detail: failures.length > 0 ? `applied on attempt ${attempts} after ${failures.length} uncertain failure${failures.length === 1 ? '' : 's'}` : null,
+				...sent,
+			});
+		} catch (error) {
+			const already = alreadyDecidedStatus(error);
+			if (already) {
+				const appliedByUs = failures.length > 0 && already === ours;
+				return record({
+					...alreadyDecidedFields(error as QredoApiError, already, sent),
+					...(appliedByUs ? { outcome: ours, detail: `Qredo applied the ${input.decision} on an earlier attempt whose answer was lost` } : {}),
+					expiresAt: expiresAt ?? null,
+					attempts,
+					retriedAfter: failures,
+				});
+			}
+			if (!isUncertainFailure(error)) throw error;
+			failures.push(failureSummary(attempts, error));
+			await retryPause(policy, attempts - 1);
+		}
 	}
-	if (view.statusCode !== 1) {
-		const shown = view.statusCode === undefined ? 'has no status' : `has status ${view.statusCode}${status && status !== 'unknown' ? ` (${status})` : ''}`;
-		throw new QredoInputError('actionId', 'a pending action (status 1)', `Qredo says action ${input.actionId} ${shown}`);
-	}
-	if (expiresAt !== undefined && nowSeconds(now) >= expiresAt) {
-		throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, expiresAt, now));
-	}
-	if (view.messages.length === 0) {
-		throw new QredoTransportError('response', 'GET', `${base}/actions/${encodeURIComponent(input.actionId)}`, 'the pending action has no messages to sign');
-	}
-	// v2 signs only messages[0], for approve and reject alike (§4.2).
-	const { signature, digest } = signVerified(approver, hexToBytes(view.messages[0], 'messages[0]'), 0);
-	const sent = { signatures: [signature], messageDigests: [digest] };
-	const url = `${base}/actions/${encodeURIComponent(input.actionId)}`;
-	const statusCode = input.decision === 'approve' ? V2_APPROVE : V2_REJECT;
-	let response;
-	try {
-		response = await (input.request ?? qredoRequest)({ method: 'POST', url, body: { status: statusCode, signatures: [signature] }, auth: { kind: 'qapiV2', tokens: input.tokens } });
-	} catch (error) {
-		const already = alreadyDecidedStatus(error);
-		if (already) return record({ ...alreadyDecidedFields(error as QredoApiError, already, sent), expiresAt: expiresAt ?? null });
-		throw error;
-	}
-	const body = response.body;
-	const answered = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).status : undefined;
-	return record({
-		outcome: input.decision === 'approve' ? 'approved' : 'rejected',
-		actionStatus: typeof answered === 'number' ? (V2_STATUS_NAMES[answered] ?? 'unknown') : input.decision === 'approve' ? 'approved' : 'rejected',
-		serverStatus: response.status,
-		serverResponse: scrubResponse(body),
-		expiresAt: expiresAt ?? null,
-		...sent,
-	});
 }
 
 async function decideV1(input: DecideV1Input, record: (fields: RecordFields) => DecisionRecord): Promise<DecisionRecord> {
 	const base = apiBase(input.baseUrl, 'baseUrl');
 	if (typeof input.agentId !== 'string' || input.agentId.trim() === '') throw new QredoInputError('agentId', 'the agent ID (accountCode)');
 	const credentials = parseAgentCredentials(input.mpin, 'mpin');
+	const policy = decisionRetry(input.retry);
 	const secrets = [bytesToHex(credentials.clientSecret)];
 	// A fresh x-api-zkp for every request and every retry (§1.4).
 	const auth: AuthScheme = { kind: 'zkp', header: zkpHeaderSource(credentials) };
 	const request = input.request ?? qredoRequest;
 	const url = `${base}/coreclient/action/${encodeURIComponent(input.actionId)}`;
+	const ours: ActionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
 
 	let sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'> = { signatures: [], messageDigests: [] };
-	let response;
-	try {
-		if (input.decision === 'approve') {
-			const approver = requireApprover(input.approver, 'approve', 'v1');
+	if (input.decision === 'approve') {
+		const approver = requireApprover(input.approver, 'approve', 'v1');
+		try {
 			const messages = await v1Messages(request, url, auth);
 			const signed = messages.map((message, i) => signVerified(approver, message, i));
 			sent = { signatures: signed.map((s) => s.signature), messageDigests: signed.map((s) => s.digest) };
-			response = await request({ method: 'PUT', url, body: { signatures: sent.signatures }, auth });
-		} else {
-			// A v1 reject signs nothing and sends no body (§4.1).
-			response = await request({ method: 'DELETE', url, auth });
+		} catch (error) {
+			const already = alreadyDecidedStatus(error);
+			if (already) return record(alreadyDecidedFields(error as QredoApiError, already, sent));
+			throw error;
 		}
-	} catch (error) {
-		const already = alreadyDecidedStatus(error);
-		if (already) return record(alreadyDecidedFields(error as QredoApiError, already, sent));
-		throw error;
 	}
-	return record({
-		outcome: input.decision === 'approve' ? 'approved' : 'rejected',
-		actionStatus: input.decision === 'approve' ? 'approved' : 'rejected',
-		serverStatus: response.status,
-		serverResponse: scrubResponse(response.body, secrets),
-		...sent,
-	});
+	// v1 has no status read for the agent: the call itself is repeated, and its 409 "already <decision>" after an
+	// uncertain failure says our earlier attempt was applied (the action belongs to this agent alone).
+	const failures: string[] = [];
+	let attempts = 0;
+	for (;;) {
+		attempts++;
+		try {
+			const response =
+				input.decision === 'approve'
+					? await request({ method: 'PUT', url, body: { signatures: sent.signatures }, auth, idempotent: false })
+					: // A v1 reject signs nothing and sends no body (§4.1).
+						await request({ method: 'DELETE', url, auth, idempotent: false });
+			return record({
+				outcome: ours === 'approved' ? 'approved' : 'rejected',
+				actionStatus: ours,
+				serverStatus: response.status,
+				serverResponse: scrubResponse(response.body, secrets),
+				attempts,
+				retriedAfter: failures,
+				detail: failures.length > 0 ? `applied on attempt ${attempts} after ${failures.length} uncertain failure${failures.length === 1 ? '' : 's'}` : null,
+				...sent,
+			});
+		} catch (error) {
+			const already = alreadyDecidedStatus(error);
+			if (already) {
+				const appliedByUs = failures.length > 0 && already === ours;
+				return record({
+					...alreadyDecidedFields(error as QredoApiError, already, sent),
+					...(appliedByUs ? { outcome: ours, detail: `Qredo applied the ${input.decision} on an earlier attempt whose answer was lost` } : {}),
+					attempts,
+					retriedAfter: failures,
+				});
+			}
+			if (!isUncertainFailure(error)) throw error;
+			failures.push(failureSummary(attempts, error));
+			if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, error);
+			await retryPause(policy, attempts - 1);
+		}
+	}
 }
 
 /** GET /coreclient/action/{id} → the messages to sign, hex-decoded, in order (§4.1). */

@@ -34,7 +34,6 @@ export class QredoApproval implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["actionId"]}}',
 		description: 'Approve or reject a pending Qredo action with a BLS signature, exactly as the Signing Agent does',
 		defaults: { name: 'Qredo Approve/Reject' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'qredoApproverApi', required: true, testedBy: 'qredoApproverConnectionTest' }],

@@ -4,7 +4,7 @@
  * server refuses others before routing). Field names are camelCase; IDs are the ones the Qredo surfaces use.
  */
 import type { SandboxContext } from '../context';
-import type { FaultScope } from '../faults';
+import type { FaultRule, FaultScope } from '../faults';
 import {
 	badRequest,
 	type JsonObject,
@@ -147,6 +147,40 @@ function optionalScope(input: JsonObject, field: string): FaultScope | undefined
 	return value as FaultScope;
 }
 
+const MAX_FAULT_RULES = 50;
+
+function faultRules(value: unknown): FaultRule[] {
+	if (!Array.isArray(value) || value.length > MAX_FAULT_RULES) throw badRequest(`rules: expected an array of at most ${MAX_FAULT_RULES} {method?, path?, count, when?, effect}`);
+	return value.map((item: unknown, i) => {
+		const path = `rules[${i}].`;
+		if (item === null || typeof item !== 'object' || Array.isArray(item)) throw badRequest(`rules[${i}]: expected an object`);
+		const rule = item as JsonObject;
+		const effect = rule.effect;
+		if (effect !== 'drop' && !(typeof effect === 'number' && (effect === 429 || (effect >= 500 && effect <= 599)))) {
+			throw badRequest(`${path}effect: expected 429, a 5xx status or "drop"`);
+		}
+		const when = optionalString(rule, 'when', { path }) ?? 'before';
+		if (when !== 'before' && when !== 'after') throw badRequest(`${path}when: expected "before" or "after"`);
+		const method = optionalString(rule, 'method', { path });
+		const pattern = optionalString(rule, 'path', { path });
+		if (pattern !== undefined) {
+			try {
+				new RegExp(pattern);
+			} catch {
+				throw badRequest(`${path}path: expected a regular expression`);
+			}
+		}
+		return {
+			method: method?.toUpperCase(),
+			path: pattern,
+			count: requireInteger(rule, 'count', { path, min: 1 }),
+			when,
+			effect: effect as number | 'drop',
+			retryAfterSeconds: optionalInteger(rule, 'retryAfterSeconds', { path }),
+		};
+	});
+}
+
 export function register(router: Router, ctx: SandboxContext): void {
 	const { state } = ctx;
 	const A = ADMIN_BASE;
@@ -278,6 +312,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		}
 		ctx.faults.apply({
 			failNext,
+			rules: input.rules === undefined ? undefined : faultRules(input.rules),
 			latencyMs: optionalInteger(input, 'latencyMs'),
 			latencyScope: optionalScope(input, 'latencyScope'),
 			duplicateFrames: optionalInteger(input, 'duplicateFrames'),
