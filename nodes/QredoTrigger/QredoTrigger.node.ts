@@ -1,5 +1,6 @@
 import {
 	type IDataObject,
+	type IRun,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -10,20 +11,25 @@ import {
 import {
 	enrichV1Action,
 	enrichV2Action,
+	getV2Action,
 	parseV1Frame,
 	parseV2Frame,
-	SeenActions,
 	type PartnerApiAccess,
 	type PendingAction,
 } from '../../lib/feed/actions';
+import { ActionDelivery, type AttemptResult, type LedgerJson } from '../../lib/feed/delivery';
 import { FeedClient, FeedFatalError } from '../../lib/feed/feedClient';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
 import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
 import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
 
-/** Static-data key holding the emitted action IDs (reassigned on every change: n8n only persists assignments). */
-const SEEN_KEY = 'seenActions';
+/** Static-data key of the delivery ledger (reassigned on every change: n8n only persists assignments). */
+const LEDGER_KEY = 'delivery';
+/** The at-most-once seen-set of earlier versions; read once and turned into ledger entries. */
+const LEGACY_SEEN_KEY = 'seenActions';
+/** What a decision node outputs per action (the audit record), as far as the trigger needs to recognise it. */
+const DECISION_OUTCOMES = new Set(['approved', 'rejected', 'alreadyDecided', 'abstained']);
 
 /**
  * Triggers (workflow ID + node) whose last listener stopped because Qredo refused the credentials. n8n 2.41 calls
@@ -34,18 +40,55 @@ const refusedTriggers = new Set<string>();
 /** How long a re-activation after a refusal waits for the feed to open before it lets the client keep trying. */
 const REFUSAL_PROBE_MS = 20_000;
 
+/** Whether the item carries the action's details: a rule must treat "unavailable" as unknown, never as zero. */
+export type DetailsStatus = 'available' | 'unavailable' | 'notRequested';
+
+/** A trigger-side view of an action: the parsed action plus what the trigger learnt while readying it. */
+export type OfferedAction = PendingAction & { detailsStatus?: DetailsStatus; detailsError?: string };
+
 /** The item a workflow decides on: the action, its details at the top level for IF/Switch, and the raw frame. */
-export function actionItem(action: PendingAction, nowMs: number): IDataObject {
-	const { raw, details, ...rest } = action;
+export function actionItem(action: OfferedAction, nowMs: number, attempt = 1): IDataObject {
+	const { raw, details, detailsStatus, detailsError, ...rest } = action;
 	const { raw: detailsRaw, source: detailsSource, ...flat } = details ?? { raw: undefined, source: undefined };
 	return {
 		...rest,
 		...flat,
 		expiresInSeconds: Math.round(action.expiresAt - nowMs / 1000),
+		detailsStatus: detailsStatus ?? (details ? 'available' : 'notRequested'),
+		...(detailsError ? { detailsError } : {}),
 		detailsSource: detailsSource ?? null,
 		details: (detailsRaw as IDataObject | undefined) ?? null,
+		deliveryAttempt: attempt,
 		frame: raw as IDataObject,
 	};
+}
+
+/** Did this execution output a decision record for the action (Qredo Approve/Reject)? */
+function decisionIn(run: IRun, actionId: string): string | undefined {
+	const runData = run.data?.resultData?.runData ?? {};
+	for (const tasks of Object.values(runData)) {
+		for (const task of tasks ?? []) {
+			for (const output of task.data?.main ?? []) {
+				for (const item of output ?? []) {
+					const json = item?.json;
+					if (json && json.actionId === actionId && typeof json.outcome === 'string' && DECISION_OUTCOMES.has(json.outcome)) return json.outcome;
+				}
+			}
+		}
+	}
+	return undefined;
+}
+
+/** How n8n says an execution ended, in delivery terms. `undefined`: n8n skipped it (an execution with the key exists). */
+export function attemptResult(run: IRun | undefined, actionId: string): AttemptResult {
+	if (run === undefined) return { kind: 'failed', detail: 'n8n skipped the execution: one with this attempt\'s key exists already' };
+	if (run.status === 'waiting' || (run.waitTill !== undefined && run.waitTill !== null)) return { kind: 'waiting' };
+	if (run.status === 'success') {
+		const outcome = decisionIn(run, actionId);
+		return { kind: 'done', decided: outcome !== undefined && outcome !== 'abstained', detail: outcome ? `decision: ${outcome}` : 'no decision node ran: left to the workflow' };
+	}
+	const error = run.data?.resultData?.error;
+	return { kind: 'failed', detail: `execution ${run.status}${error?.message ? `: ${error.message}` : ''}` };
 }
 
 function parseTypeFilter(value: string): Set<string> {
@@ -55,6 +98,15 @@ function parseTypeFilter(value: string): Set<string> {
 			.map((type) => type.trim())
 			.filter((type) => type !== ''),
 	);
+}
+
+/** Ledger entries from an earlier version's seen-set: those actions were emitted once and count as done. */
+function legacyLedger(seen: unknown): LedgerJson | undefined {
+	if (!Array.isArray(seen)) return undefined;
+	const entries = seen
+		.filter((entry): entry is [string, number] => Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number')
+		.map(([id, expiresAt]): [string, number, number, string] => [id, expiresAt, 1, 'd']);
+	return { v: 1, entries };
 }
 
 export class QredoTrigger implements INodeType {
@@ -124,6 +176,24 @@ export class QredoTrigger implements INodeType {
 						description: 'How long "Execute step" waits for one pending action before it stops with a message',
 					},
 					{
+						displayName: 'Max Executions In Flight',
+						name: 'maxInFlight',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 200 },
+						default: 10,
+						description:
+							'At most this many executions run at once; further actions wait in order. Bounds memory and database load when hundreds of actions arrive at once (executions waiting for a human do not count).',
+					},
+					{
+						displayName: 'Max Attempts per Action',
+						name: 'maxAttempts',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 20 },
+						default: 5,
+						description:
+							'An execution that fails, crashes or is lost is started again (with back-off) while the action is still pending; after this many the trigger records a failed execution naming the action',
+					},
+					{
 						displayName: 'Heartbeat Interval (Seconds)',
 						name: 'pingIntervalSeconds',
 						type: 'number',
@@ -190,8 +260,8 @@ export class QredoTrigger implements INodeType {
 		const workflowId = this.getWorkflow().id ?? 'unsaved';
 
 		const staticData = this.getWorkflowStaticData('node');
-		const seen = SeenActions.fromJSON(staticData[SEEN_KEY]);
-		const inFlight = new Set<string>();
+		const nodeKey = node.id ?? node.name;
+		const dedupKey = (actionId: string, attempt: number) => `qredo:${workflowId}:${nodeKey}:${actionId}${attempt > 1 ? `:${attempt}` : ''}`;
 
 		const enrich = async (action: PendingAction): Promise<PendingAction> => {
 			if (action.protocol === 'v2') return enrichV2Action(action, { baseUrl: access.baseUrl, tokens: access.tokens! });
@@ -208,7 +278,77 @@ export class QredoTrigger implements INodeType {
 			return undefined;
 		};
 
+		/**
+		 * Details first: an action is never offered with missing details because of our own transient failure; after
+		 * the last try it is offered marked `detailsStatus: "unavailable"`, which rules must treat as unknown.
+		 */
+		const prepare = async (action: PendingAction, lastChance: boolean): Promise<OfferedAction | string> => {
+			let ready: OfferedAction = action;
+			const wantsDetails = action.protocol === 'v2' ? !(action.messages && action.messages.length > 0) : partner !== undefined;
+			if (wantsDetails) {
+				try {
+					const enriched = await enrich(action);
+					ready = action.protocol === 'v1' ? { ...enriched, detailsStatus: enriched.details ? 'available' : 'unavailable' } : enriched;
+					if (ready.detailsStatus === 'unavailable') ready.detailsError = 'the Partner API answer carried no details';
+				} catch (error) {
+					if (!lastChance) throw error;
+					const detail = (error as Error)?.message ?? String(error);
+					this.logger.warn(`${label}: details of action ${action.actionId} still unavailable (${detail}); offering it marked detailsStatus "unavailable"`);
+					ready = { ...action, detailsStatus: 'unavailable', detailsError: detail };
+				}
+			}
+			return skipReason(ready) ?? ready;
+		};
+
+		const runAttempt = async (action: PendingAction, attempt: number): Promise<AttemptResult> => {
+			const done = this.helpers.createDeferredPromise<IRun>();
+			this.logger.info(`${label}: action ${action.actionId} (${action.type}) → execution, attempt ${attempt}`);
+			this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt)])], undefined, done, dedupKey(action.actionId, attempt));
+			return attemptResult((await done.promise) as IRun | undefined, action.actionId);
+		};
+
+		const stillPending = async (action: PendingAction): Promise<boolean | undefined> => {
+			if (action.protocol === 'v2') {
+				const view = await getV2Action({ baseUrl: access.baseUrl, tokens: access.tokens! }, action.actionId);
+				return view.statusCode === undefined ? undefined : view.statusCode === 1;
+			}
+			if (!partner) return undefined;
+			const current = await enrichV1Action(action, { agentId: access.approverId, partner });
+			return current.status === 'pending';
+		};
+
+		const delivery = manual
+			? undefined
+			: new ActionDelivery(
+					`${label} (${workflowId})`,
+					{
+						prepare,
+						run: runAttempt,
+						stillPending,
+						save: (ledger: LedgerJson) => {
+							staticData[LEDGER_KEY] = ledger;
+						},
+						gaveUp: (action, reason) =>
+							this.saveFailedExecution(
+								new NodeOperationError(node, `Qredo action ${action.actionId} was not decided by this workflow: ${reason}`, {
+									description: 'The action may still be pending at Qredo: decide it there, or fix the workflow and let the feed offer it again.',
+								}),
+							),
+						log: this.logger,
+					},
+					{
+						maxInFlight: (options.maxInFlight as number | undefined) ?? 10,
+						maxAttempts: (options.maxAttempts as number | undefined) ?? 5,
+					},
+					staticData[LEDGER_KEY] ?? legacyLedger(staticData[LEGACY_SEEN_KEY]),
+				);
+		if (delivery && staticData[LEGACY_SEEN_KEY] !== undefined) {
+			delete staticData[LEGACY_SEEN_KEY];
+			staticData[LEDGER_KEY] = delivery.toJSON();
+		}
+
 		let settleManual: ((outcome: 'emitted' | 'failed') => void) | undefined;
+		let manualEmitted = false;
 
 		const handleFrame = async (text: string) => {
 			const parsed = access.protocol === 'v2' ? parseV2Frame(text) : parseV1Frame(text);
@@ -216,43 +356,26 @@ export class QredoTrigger implements INodeType {
 				this.logger.warn(`${label}: skipped a malformed feed frame: ${parsed.error.message}`);
 				return;
 			}
-			let action = parsed.action;
-			if (inFlight.has(action.actionId) || (!manual && seen.has(action.actionId))) {
-				this.logger.debug(`${label}: action ${action.actionId} already handled; duplicate frame ignored`);
-				return;
-			}
+			const action = parsed.action;
 			const early = skipReason(action);
 			if (early) {
 				this.logger.debug(`${label}: action ${action.actionId} skipped (${early})`);
 				return;
 			}
-			inFlight.add(action.actionId);
-			try {
-				try {
-					action = await enrich(action);
-				} catch (error) {
-					// Details are a convenience; the decision node re-checks the action before signing.
-					this.logger.warn(`${label}: could not fetch details of action ${action.actionId}: ${(error as Error).message}`);
-				}
-				const late = skipReason(action);
-				if (late) {
-					this.logger.info(`${label}: action ${action.actionId} skipped (${late})`);
-					return;
-				}
-				const item = actionItem(action, Date.now());
-				if (manual) {
-					this.emit([this.helpers.returnJsonArray([item])]);
-					settleManual?.('emitted');
-					return;
-				}
-				// Recorded before emit: n8n saves static data as part of emit, so a restart cannot emit it again.
-				seen.add(action.actionId, action.expiresAt);
-				staticData[SEEN_KEY] = seen.toJSON();
-				this.logger.info(`${label}: action ${action.actionId} (${action.type}) → new execution`);
-				this.emit([this.helpers.returnJsonArray([item])], undefined, undefined, `qredo:${workflowId}:${node.id ?? node.name}:${action.actionId}`);
-			} finally {
-				inFlight.delete(action.actionId);
+			if (delivery) {
+				const outcome = delivery.offer(action);
+				if (outcome !== 'queued') this.logger.debug(`${label}: action ${action.actionId}: ${outcome}`);
+				return;
 			}
+			if (manualEmitted) return;
+			manualEmitted = true;
+			const ready = await prepare(action, true);
+			if (typeof ready === 'string') {
+				manualEmitted = false;
+				return;
+			}
+			this.emit([this.helpers.returnJsonArray([actionItem(ready, Date.now())])]);
+			settleManual?.('emitted');
 		};
 
 		const refusalKey = `${workflowId}:${node.id ?? node.name}`;
@@ -280,6 +403,7 @@ export class QredoTrigger implements INodeType {
 		});
 
 		const closeFunction = async () => {
+			delivery?.close();
 			await client.stop();
 		};
 
