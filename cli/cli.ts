@@ -52,6 +52,16 @@ export interface ParsedFlags {
 	help: boolean;
 }
 
+/**
+ * node:util's message, minus anything the user typed that is not a flag name: a stray positional or a value is often a
+ * key pasted in the wrong place ("Unexpected argument '<key>'"), and stderr ends up in logs.
+ */
+function flagErrorText(message: string): string {
+	const line = message.split('\n')[0];
+	if (/^Unexpected argument/i.test(line)) return 'unexpected argument (not shown: it may be a secret); this command takes flags only';
+	return line.replace(/'([^']*)'/g, (quoted, inner: string) => (/^--?[A-Za-z][\w-]*( <value>)?$/.test(inner) ? quoted : "'(not shown)'"));
+}
+
 /** Parses flags strictly (unknown flags and positionals are usage errors); `--help`/`-h` is always accepted. */
 export function parseFlags(argv: string[], spec: FlagSpec, usage: string): ParsedFlags {
 	const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
@@ -61,8 +71,7 @@ export function parseFlags(argv: string[], spec: FlagSpec, usage: string): Parse
 	try {
 		parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as typeof parsed;
 	} catch (error) {
-		// node:util's messages name the flag ("Unknown option '--x'"); keep them, add where to look.
-		throw new CliError(`${(error as Error).message.split('\n')[0]}. Usage: ${usage}`, 2);
+		throw new CliError(`${flagErrorText((error as Error).message)}. Usage: ${usage}`, 2);
 	}
 	const values: Record<string, string | undefined> = {};
 	const switches: Record<string, boolean> = {};
@@ -89,7 +98,8 @@ export function readSecret(
 		try {
 			value = readFileSync(file, 'utf8');
 		} catch (error) {
-			throw new CliError(`--${flag}-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+			// The path is not echoed: a key pasted where the path belongs would end up on stderr.
+			throw new CliError(`--${flag}-file: cannot read the file given (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
 		}
 	}
 	value = value?.trim();

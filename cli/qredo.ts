@@ -32,7 +32,8 @@ function version(): string {
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
 	try {
 		if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-			io.stdout(`Usage: qredo <command> [flags]   (every command takes --help)\n\n${listing([])}\n`);
+			// Asked for: stdout and 0. Not asked for (no command): a usage error, on stderr with 2.
+			(argv.length === 0 ? io.stderr : io.stdout)(`Usage: qredo <command> [flags]   (every command takes --help)\n\n${listing([])}\n`);
 			return argv.length === 0 ? 2 : 0;
 		}
 		if (argv[0] === '--version') {
@@ -50,7 +51,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 				(wantsHelp ? io.stdout : io.stderr)(`Usage: qredo ${argv[0]} <command> [flags]\n\n${listing([argv[0]])}\n`);
 				return wantsHelp ? 0 : 2;
 			}
-			throw new CliError(`unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}"; run qredo --help for the list`, 2);
+			// Only words that look like command names are echoed: anything else may be a key typed in the wrong place.
+			const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2).map((a) => (/^[a-z][a-z-]{0,24}$/.test(a) ? a : '(not shown)'));
+			throw new CliError(`unknown command "${words.join(' ')}"; run qredo --help for the list`, 2);
 		}
 		const code = await command.run(argv.slice(command.path.length), io);
 		return typeof code === 'number' ? code : 0;

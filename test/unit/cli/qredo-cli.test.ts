@@ -153,4 +153,25 @@ describe('qredo --help and errors', () => {
 		fails(['frobnicate'], 2, /unknown command "frobnicate"/);
 		fails(['keys', 'rotate'], 2, /unknown command "keys rotate"/);
 	});
+	test('no command: usage on stderr, nothing on stdout, exit 2', () => {
+		const r = qredo([]);
+		assert.equal(r.code, 2);
+		assert.equal(r.stdout, '');
+		assert.match(r.stderr, /^Usage: qredo <command>/);
+	});
+	test('a key typed in the wrong place is never echoed', () => {
+		const key = vectors.fixed.sk42.sk;
+		const cases: Array<[string[], RegExp]> = [
+			[['keys', 'public', key], /unexpected argument \(not shown: it may be a secret\)/],
+			[['kyes', key], /unknown command "kyes \(not shown\)"/],
+			[[key], /unknown command "\(not shown\)"/],
+			[['keys', 'public', '--bls-private-key-file', key], /--bls-private-key-file: cannot read the file given \(ENOENT\)/],
+			[['sign', '--message', '00', key], /unexpected argument/],
+			[['keys', 'public', `--${key}`], /Unknown option '\(not shown\)'/],
+		];
+		for (const [args, pattern] of cases) {
+			const stderr = fails(args, args.includes('--bls-private-key-file') ? 1 : 2, pattern);
+			assert.ok(!stderr.includes(key) && !stderr.includes(key.replace(/^0+/, '')), `qredo ${args.length} args echoed the key: ${stderr}`);
+		}
+	});
 });

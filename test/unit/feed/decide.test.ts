@@ -89,6 +89,8 @@ describe('decideAction without network', () => {
 			serverResponse: null,
 			detail: 'no action taken: the decision is left to the other approvers',
 			expiresAt: null,
+			attempts: 0,
+			retriedAfter: [],
 			startedAt: new Date(1_700_000_000_005).toISOString(),
 			decidedAt: new Date(1_700_000_000_010).toISOString(),
 			durationMs: 5,
@@ -101,6 +103,8 @@ describe('decideAction without network', () => {
 		await assert.rejects(decideAction(v2({ actionId: ' ' })), /actionId: expected the ID/);
 		await assert.rejects(decideAction(v2({ approver: undefined })), /approver: expected a BLS approver key \(approverFromKeys\) to approve a v2 action/);
 		await assert.rejects(decideAction(v2({ decision: 'reject', approver: undefined })), /to reject a v2 action/);
+		await assert.rejects(decideAction(v2({ approver: null as unknown as ApproverSigner })), /^QredoInputError: approver: expected a BLS approver key/);
+		await assert.rejects(decideAction(v2({ retry: { attempts: 0 } })), /retry\.attempts: expected a whole number from 1 to 20/);
 		await assert.rejects(decideAction(v2({ action: { protocol: 'v1' } })), /action\.protocol: expected a v2 action \(the trigger item is a v1 action\)/);
 		await assert.rejects(decideAction(v2({ baseUrl: 'ftp://x' })), /baseUrl: expected an absolute http\(s\) base URL/);
 		const v1 = { protocol: 'v1', actionId: 'AC1', decision: 'reject', baseUrl: 'https://h.test/api/v1/p', agentId: 'AG1', request: nothing } as const;
