@@ -16,7 +16,7 @@ const demo = createRequire(__filename)(join(repoRoot, 'scripts', 'demo.js')) as 
 /** The addresses in the allowlist condition of an example's IF node (a JSON array inside `={{ … }}`). */
 function exampleAllowlist(file: string): string[] {
 	const workflow = JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> };
-	const ifNode = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.if');
+	const ifNode = workflow.nodes.find((n) => n.type === 'n8n-nodes-base.if' && JSON.stringify(n.parameters).includes('"contains"'));
 	assert.ok(ifNode, `${file} has an IF node`);
 	const conditions = (ifNode.parameters.conditions as { conditions: Array<{ leftValue: string; operator: { operation: string } }> }).conditions;
 	const contains = conditions.find((c) => c.operator.operation === 'contains');
