@@ -20,6 +20,9 @@ export interface SandboxContext {
 	now(): number;
 	/** Sandbox clock, Unix seconds. */
 	nowSeconds(): number;
+	/** Puts the sandbox clock this many milliseconds ahead of real time (negative: behind). */
+	setClockOffset(ms: number): void;
+	clockOffsetMs(): number;
 	/** x-api-zkp tokens seen (ID + U) with the ET they carried, for replay refusal inside the time bound. */
 	zkpSeen: Map<string, number>;
 }

@@ -28,8 +28,10 @@ export interface FaultRule {
 	count: number;
 	/** 'before' (default) or 'after' the route ran */
 	when?: 'before' | 'after';
-	/** a 5xx or 429 status, or 'drop': the socket is destroyed without an answer */
-	effect: number | 'drop';
+	/** a 5xx or 429 status, 'drop' (the socket is destroyed without an answer) or 'pass' (only the delay) */
+	effect: number | 'drop' | 'pass';
+	/** waits this long first (a slow Qredo; a window in which a client can die with its request in flight) */
+	delayMs?: number;
 	retryAfterSeconds?: number;
 }
 
@@ -163,7 +165,8 @@ export class Faults {
 			refuseMode: this.refuseMode,
 			duplicateFrames: this.duplicateFrames,
 			malformedFrames: this.malformedFrames,
-			rules: this.rules.map(({ method, path, count, when, effect, retryAfterSeconds, remaining, hits }) => ({
+			rules: this.rules.map(({ method, path, count, when, effect, delayMs, retryAfterSeconds, remaining, hits }) => ({
+				delayMs: delayMs ?? 0,
 				method: method ?? null,
 				path: path ?? null,
 				count,

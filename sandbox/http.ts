@@ -80,10 +80,11 @@ export function sendError(res: ServerResponse, error: QredoHttpError): void {
 }
 
 /** Writes an error on a socket that is still in the HTTP upgrade phase (no ServerResponse exists there). */
-export function rejectUpgrade(socket: NodeJS.WritableStream & { destroy(): void }, error: QredoHttpError): void {
+export function rejectUpgrade(socket: NodeJS.WritableStream & { destroy(): void }, error: QredoHttpError, date?: string): void {
 	const text = JSON.stringify(error.body());
 	const head = [
 		`HTTP/1.1 ${error.status} ${error.msg}`,
+		...(date ? [`Date: ${date}`] : []),
 		'Content-Type: application/json',
 		`Content-Length: ${Buffer.byteLength(text)}`,
 		'Connection: close',

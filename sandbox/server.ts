@@ -59,7 +59,11 @@ function hostOf(req: IncomingMessage): string {
 export async function startSandbox(input: StartSandboxOptions = {}): Promise<RunningSandbox> {
 	const options = resolveOptions(input);
 	const log = options.logger;
-	const state = new SandboxState({ now: () => options.clock.now(), actionTtlSeconds: options.actionTtlSeconds, mpinMasterSecret: options.mpinMasterSecret });
+	// The admin API can put the sandbox's clock ahead or behind (POST /sandbox/admin/clock): what a client with a
+	// drifted clock meets. Everything, the Date header included, reads this one clock.
+	const clock = { offsetMs: 0 };
+	const now = () => options.clock.now() + clock.offsetMs;
+	const state = new SandboxState({ now, actionTtlSeconds: options.actionTtlSeconds, mpinMasterSecret: options.mpinMasterSecret });
 	state.onEvent((event) => {
 		if (event.kind === 'action' && event.action.status !== 'pending') {
 			const { id, member, memberKind, status, closedReason, txId } = event.action;
@@ -77,8 +81,12 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		faults,
 		feeds,
 		jwtKey: randomBytes(32),
-		now: () => options.clock.now(),
-		nowSeconds: () => Math.floor(options.clock.now() / 1000),
+		now,
+		nowSeconds: () => Math.floor(now() / 1000),
+		setClockOffset: (ms: number) => {
+			clock.offsetMs = ms;
+		},
+		clockOffsetMs: () => clock.offsetMs,
 		zkpSeen: new Map(),
 	};
 	const router = new Router();
@@ -109,12 +117,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 				const failure = faults.takeFailure('http');
 				if (failure) throw failure;
 				const rule = faults.takeRule(method, url.pathname, 'before');
+				if (rule?.delayMs) await sleep(rule.delayMs);
 				if (rule?.effect === 'drop') {
 					status = 0;
 					req.socket.destroy();
 					return;
 				}
-				if (rule) throw faults.ruleError(rule);
+				if (rule && rule.effect !== 'pass') throw faults.ruleError(rule);
 			}
 			const rawBody = await readRawBody(req);
 			state.sweep();
@@ -129,12 +138,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			const request = authenticatedRequest(req, url, match, { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams }, req.headers['content-type']);
 			const result = await match.handler(request);
 			const after = isAdmin ? undefined : faults.takeRule(method, url.pathname, 'after');
+			if (after?.delayMs) await sleep(after.delayMs);
 			if (after?.effect === 'drop') {
 				status = 0;
 				req.socket.destroy();
 				return;
 			}
-			if (after) throw faults.ruleError(after);
+			if (after && after.effect !== 'pass') throw faults.ruleError(after);
 			if (result instanceof Reply) {
 				status = result.status;
 				sendJson(res, result.status, result.body, result.headers);
@@ -180,11 +190,14 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			const httpError = error instanceof QredoHttpError ? error : new QredoHttpError(500, 'internal sandbox error');
 			if (!(error instanceof QredoHttpError)) log.error('upgrade failed', { url: req.url, error: String((error as Error)?.stack ?? error) });
 			log.info('upgrade', { path: req.url?.split('?')[0], status: httpError.status });
-			rejectUpgrade(socket, httpError);
+			rejectUpgrade(socket, httpError, new Date(now()).toUTCString());
 		}
 	}
 
-	const server = createServer((req, res) => void handleHttp(req, res));
+	const server = createServer((req, res) => {
+		res.setHeader('Date', new Date(now()).toUTCString());
+		void handleHttp(req, res);
+	});
 	server.on('upgrade', (req, socket: Socket, head) => void handleUpgrade(req, socket, head));
 	server.on('connection', (socket) => {
 		sockets.add(socket);

@@ -3,6 +3,7 @@
  * Errors name the field and what was expected, never the value.
  */
 import { QredoInputError } from '../errors';
+import { serverNowMs } from './serverClock';
 
 /** A body as signed and sent: the exact bytes, a string (UTF-8), or nothing. */
 export type RequestBody = string | Uint8Array | undefined;
@@ -10,8 +11,9 @@ export type RequestBody = string | Uint8Array | undefined;
 /** Above this a "seconds" value is really milliseconds (year 5138 in seconds). */
 const MAX_UNIX_SECONDS = 1e11;
 
+/** Now in Unix seconds on Qredo's clock (the local clock corrected by any skew a refusal revealed). */
 export function nowUnixSeconds(): number {
-	return Math.floor(Date.now() / 1000);
+	return Math.floor(serverNowMs() / 1000);
 }
 
 /** Unix time in whole seconds as the decimal string that is signed and sent. */

@@ -9,6 +9,7 @@
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { QredoInputError } from '../errors';
+import { adoptServerClock } from '../auth/serverClock';
 import { parseRetryAfter } from '../transport/request';
 import { WebSocket, type RawData } from '../vendor/ws';
 import { QredoApiError, redactUrl } from '../wire/errors';
@@ -105,7 +106,7 @@ export class FeedWatchdogError extends Error {
 
 /** Credentials refused on the upgrade or by the login behind `dial()`. */
 export function isAuthRejection(error: unknown): boolean {
-	return error instanceof QredoApiError && (error.status === 401 || error.status === 403);
+	return error instanceof QredoApiError && (error.status === 401 || error.status === 403) && error.clockSkewSeconds === undefined;
 }
 
 /**
@@ -380,8 +381,12 @@ export class FeedClient {
 				request.destroy();
 				const header = response.headers['retry-after'];
 				const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
+				const status = response.statusCode ?? 0;
+				// A refusal caused by our clock: adopt Qredo's, and the next dial signs with it (not a credential failure).
+				const skew = status === 401 || status === 403 ? adoptServerClock(response.headers.date) : undefined;
 				resolve(
 					new QredoApiError({
+						clockSkewSeconds: skew,
 						status: response.statusCode ?? 0,
 						method: 'GET',
 						url: upgradeUrl(target.url),

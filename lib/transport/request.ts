@@ -10,6 +10,7 @@ import { QredoInputError } from '../errors';
 import { qapiV1Headers } from '../auth/qredoApiV1';
 import { partnerHeaders, type NonceSource } from '../auth/partnerApi';
 import { httpMethod, parseUrl } from '../auth/requestParts';
+import { adoptServerClock, clockSkewSeconds } from '../auth/serverClock';
 import { QredoApiError, QredoTransportError } from '../wire/errors';
 
 /** What the transport needs from a Qredo API v2 token source (QredoV2TokenSource implements it). */
@@ -98,6 +99,7 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 	let retried429 = 0;
 	let retried5xx = 0;
 	let reauthenticated = false;
+	let clockCorrected = false;
 	for (;;) {
 		if (signal?.aborted) throw new QredoTransportError('aborted', method, url, 'aborted by the caller');
 		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT.
@@ -121,8 +123,16 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		}
 
 		const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+		const refused = response.status === 401 || response.status === 403;
+		// A refusal from a clock that drifted: adopt Qredo's time (its Date header) and sign again, once.
+		if (refused && !clockCorrected && adoptServerClock(response.headers.date) !== undefined) {
+			clockCorrected = true;
+			continue;
+		}
+		const skew = refused ? clockSkewSeconds(response.headers.date) : undefined;
 		const failure = () =>
 			new QredoApiError({
+				clockSkewSeconds: skew,
 				status: response.status,
 				method,
 				url,

@@ -123,6 +123,8 @@ export interface QredoApiErrorInit {
 	retryAfterSeconds?: number;
 	/** values that must not survive into the error even if the server echoes them (signatures, keys, tokens) */
 	secrets?: readonly string[];
+	/** Qredo − local clock, seconds, when the refusal's Date header showed our clock off (see auth/serverClock) */
+	clockSkewSeconds?: number;
 }
 
 /** A non-2xx answer from a Qredo server. */
@@ -135,19 +137,26 @@ export class QredoApiError extends Error {
 	readonly method: string;
 	/** origin + path + query with credential-like parameters redacted */
 	readonly url: string;
+	/** set when the refusal came with a Date header showing our clock off: seconds Qredo − local */
+	readonly clockSkewSeconds?: number;
 
 	constructor(init: QredoApiErrorInit) {
 		const body = parseQredoErrorBody(scrubSecrets(init.bodyText, init.secrets ?? []), init.status);
 		const label = body.msg || String(body.code);
 		const reason = typeof body.detail?.reason === 'string' ? ` (reason: ${body.detail.reason})` : '';
 		const retry = init.retryAfterSeconds !== undefined ? ` (retry after ${init.retryAfterSeconds} s)` : '';
-		super(`Qredo API ${init.status} ${label}${reason} on ${init.method} ${pathOf(init.url)}${retry}`);
+		const skew =
+			init.clockSkewSeconds === undefined
+				? ''
+				: `; the local clock is ${init.clockSkewSeconds > 0 ? `${init.clockSkewSeconds} s behind` : `${-init.clockSkewSeconds} s ahead of`} Qredo's (its Date header): timestamped signatures fall outside Qredo's window — set the machine's clock (NTP)`;
+		super(`Qredo API ${init.status} ${label}${reason} on ${init.method} ${pathOf(init.url)}${retry}${skew}`);
 		this.name = 'QredoApiError';
 		this.status = init.status;
 		this.code = body.code;
 		this.msg = body.msg;
 		this.detail = body.detail;
 		if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+		if (init.clockSkewSeconds !== undefined) this.clockSkewSeconds = init.clockSkewSeconds;
 		this.method = init.method;
 		this.url = redactUrl(init.url);
 	}

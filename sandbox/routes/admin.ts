@@ -156,8 +156,8 @@ function faultRules(value: unknown): FaultRule[] {
 		if (item === null || typeof item !== 'object' || Array.isArray(item)) throw badRequest(`rules[${i}]: expected an object`);
 		const rule = item as JsonObject;
 		const effect = rule.effect;
-		if (effect !== 'drop' && !(typeof effect === 'number' && (effect === 429 || (effect >= 500 && effect <= 599)))) {
-			throw badRequest(`${path}effect: expected 429, a 5xx status or "drop"`);
+		if (effect !== 'drop' && effect !== 'pass' && !(typeof effect === 'number' && (effect === 429 || (effect >= 500 && effect <= 599)))) {
+			throw badRequest(`${path}effect: expected 429, a 5xx status, "drop" or "pass"`);
 		}
 		const when = optionalString(rule, 'when', { path }) ?? 'before';
 		if (when !== 'before' && when !== 'after') throw badRequest(`${path}when: expected "before" or "after"`);
@@ -175,7 +175,8 @@ function faultRules(value: unknown): FaultRule[] {
 			path: pattern,
 			count: requireInteger(rule, 'count', { path, min: 1 }),
 			when,
-			effect: effect as number | 'drop',
+			effect: effect as number | 'drop' | 'pass',
+			delayMs: optionalInteger(rule, 'delayMs', { path }),
 			retryAfterSeconds: optionalInteger(rule, 'retryAfterSeconds', { path }),
 		};
 	});
@@ -296,6 +297,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		state.reset();
 		ctx.faults.clear();
 		ctx.zkpSeen.clear();
+		ctx.setClockOffset(0);
 		return { reset: true };
 	});
 
@@ -336,6 +338,17 @@ export function register(router: Router, ctx: SandboxContext): void {
 		if (mode !== 'status' && mode !== 'reset') throw badRequest('mode: expected "status" or "reset"');
 		ctx.faults.refuseFeeds(seconds, mode);
 		return ctx.faults.describe();
+	});
+	// A client whose clock drifted is the same as a sandbox whose clock did: signatures fall outside the window.
+	router.get(`${A}/clock`, 'none', () => ({ now: new Date(ctx.now()).toISOString(), offsetSeconds: ctx.clockOffsetMs() / 1000 }));
+	router.post(`${A}/clock`, 'none', (req) => {
+		const input = body(req);
+		const offsetSeconds = input.offsetSeconds;
+		if (typeof offsetSeconds !== 'number' || !Number.isSafeInteger(offsetSeconds) || Math.abs(offsetSeconds) > 86_400) {
+			throw badRequest('offsetSeconds: expected a whole number of seconds from -86400 to 86400');
+		}
+		ctx.setClockOffset(offsetSeconds * 1000);
+		return { now: new Date(ctx.now()).toISOString(), offsetSeconds };
 	});
 	router.post(`${A}/faults/feed-frame`, 'none', (req) => ({ sent: ctx.feeds.broadcastRaw(requireString(body(req), 'text')) }));
 }

@@ -452,6 +452,29 @@ export class N8nInstance {
 		return { ...result, forced };
 	}
 
+	/** SIGKILL to the whole process group, as a crash or an OOM kill would: no graceful shutdown. */
+	async kill(): Promise<void> {
+		const child = this.server;
+		const exit = this.serverExit;
+		if (!child || !exit) return;
+		killGroup(child, 'SIGKILL');
+		await exit;
+		this.server = undefined;
+		this.serverExit = undefined;
+	}
+
+	/** Resident memory of the n8n main process in MB (from /proc), or undefined when it is not running. */
+	rssMb(): number | undefined {
+		const pid = this.server?.pid;
+		if (pid === undefined) return undefined;
+		try {
+			const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+			return match ? Number(match[1]) / 1024 : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
 	async restart(options: { timeoutMs?: number } = {}): Promise<void> {
 		await this.stop();
 		await this.start(options);
