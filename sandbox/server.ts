@@ -109,9 +109,11 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			const host = hostOf(req);
 			const url = new URL(`http://${host}${req.url ?? '/'}`);
 			const isAdmin = url.pathname === ADMIN_BASE || url.pathname.startsWith(ADMIN_BASE + '/');
-			if (isAdmin) {
-				if (!isLoopback(req.socket.remoteAddress)) throw forbidden('admin API: expected a request from the loopback interface');
-			} else {
+			if (isAdmin && !isLoopback(req.socket.remoteAddress)) throw forbidden('admin API: expected a request from the loopback interface');
+			// The whole request is in before any fault applies: a client that dies while its request is held (delayMs)
+			// leaves a request the server still handles, as a real one would.
+			const rawBody = await readRawBody(req);
+			if (!isAdmin) {
 				const latency = faults.latencyFor('http');
 				if (latency > 0) await sleep(latency);
 				const failure = faults.takeFailure('http');
@@ -125,7 +127,6 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 				}
 				if (rule && rule.effect !== 'pass') throw faults.ruleError(rule);
 			}
-			const rawBody = await readRawBody(req);
 			state.sweep();
 			const match = router.match(method, url.pathname, false);
 			if (!match) throw notFound(`path: no ${method} route for ${url.pathname}`);

@@ -84,6 +84,8 @@ const DEFAULT_RETRY: Required<RetryPolicy> = {
 };
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+/** A Partner API request refused in x-nonce mode is signed again with a fresh nonce this many times. */
+const MAX_NONCE_RETRIES = 5;
 /** Qredo answers are small JSON documents; refuse to buffer anything absurd. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -100,14 +102,20 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 	let retried5xx = 0;
 	let reauthenticated = false;
 	let clockCorrected = false;
+	let nonceRetries = 0;
 	for (;;) {
 		if (signal?.aborted) throw new QredoTransportError('aborted', method, url, 'aborted by the caller');
-		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT.
-		const authHeaders = await authenticate(auth, { method, url, body });
-		const outcome = await send({ method, url, body, headers: requestHeaders(method, url, body, authHeaders), timeoutMs, idempotent, signal }).then(
-			(response) => ({ response }),
-			(error: QredoTransportError) => ({ error }),
-		);
+		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT. In x-nonce mode the signing and the
+		// exchange of one key take turns, so this process's nonces reach Qredo in the order they were issued.
+		const attempt = async () => {
+			const headers = await authenticate(auth, { method, url, body });
+			const result = await send({ method, url, body, headers: requestHeaders(method, url, body, headers), timeoutMs, idempotent, signal }).then(
+				(response) => ({ response }),
+				(error: QredoTransportError) => ({ error }),
+			);
+			return { authHeaders: headers, outcome: result };
+		};
+		const { authHeaders, outcome } = auth.kind === 'partner' && auth.nonce !== undefined ? await inNonceLane(auth.apiKey, attempt) : await attempt();
 		if ('error' in outcome) {
 			const retryable = outcome.error.kind === 'network' || outcome.error.kind === 'timeout';
 			if (retryable && idempotent && retried5xx < policy.max5xxRetries) {
@@ -127,6 +135,13 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		// A refusal from a clock that drifted: adopt Qredo's time (its Date header) and sign again, once.
 		if (refused && !clockCorrected && adoptServerClock(response.headers.date) !== undefined) {
 			clockCorrected = true;
+			continue;
+		}
+		// x-nonce must exceed the last one Qredo saw for the key; another process (a queue-mode worker) sharing the key
+		// may have just used a higher one. A fresh nonce, a moment later, is higher than both.
+		if (refused && auth.kind === 'partner' && auth.nonce !== undefined && nonceRetries < MAX_NONCE_RETRIES) {
+			nonceRetries++;
+			await delay(Math.random() * 50 * nonceRetries, signal);
 			continue;
 		}
 		const skew = refused ? clockSkewSeconds(response.headers.date) : undefined;
@@ -160,6 +175,24 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 			continue;
 		}
 		throw failure();
+	}
+}
+
+/** Per Partner API key: the tail of the chain of nonce-mode exchanges in this process. */
+const nonceLanes = new Map<string, Promise<void>>();
+
+async function inNonceLane<T>(key: string, run: () => Promise<T>): Promise<T> {
+	const previous = nonceLanes.get(key) ?? Promise.resolve();
+	let release: () => void = () => undefined;
+	const mine = new Promise<void>((resolve) => (release = resolve));
+	const tail = previous.then(() => mine);
+	nonceLanes.set(key, tail);
+	await previous;
+	try {
+		return await run();
+	} finally {
+		release();
+		if (nonceLanes.get(key) === tail) nonceLanes.delete(key);
 	}
 }
 
