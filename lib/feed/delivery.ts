@@ -201,12 +201,14 @@ export class ActionDelivery {
 	}
 
 	/**
-	 * The ledger as persisted (a new object each time: n8n stores only what is assigned). Decided actions stay in
-	 * memory only: Qredo does not offer them again, so after a restart they cost nothing.
+	 * The ledger as persisted (a new object each time: n8n stores only what is assigned, and rewrites all of it with
+	 * every execution). Decided actions stay in memory only: Qredo does not offer them again, so after a restart they
+	 * cost nothing. What is saved is what a restart needs: actions offered and not ended, waiting, or left undecided.
 	 */
 	toJSON(): LedgerJson {
 		this.prune();
-		const kept = [...this.entries.values()].filter((e) => !(e.state === 'done' && e.decided));
+		// Not persisted either: actions still waiting for their first slot (the feed offers them again after a restart).
+		const kept = [...this.entries.values()].filter((e) => !(e.state === 'done' && e.decided) && e.attempts > 0);
 		return { v: 1, entries: kept.map((e): LedgerEntryJson => [e.actionId, e.expiresAt, e.attempts, STATE_CODES[e.state]]) };
 	}
 
