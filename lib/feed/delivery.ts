@@ -55,6 +55,12 @@ export interface DeliveryHooks {
 	stillPending?(action: PendingAction): Promise<boolean | undefined>;
 	/** Persist the ledger (the trigger reassigns its static data; n8n saves it with the next execution). */
 	save(ledger: LedgerJson): void;
+	/**
+	 * Make the saved ledger durable now, without starting an execution (the trigger re-emits the waiting execution's
+	 * own deduplication key: n8n saves static data first, then skips the duplicate). Called when an execution starts
+	 * waiting, so a restart does not offer that action again even when no other action arrives before it.
+	 */
+	checkpoint?(action: PendingAction, attempt: number): void;
 	/** An action that could not be handled: attempts spent, or expired before it could be offered. */
 	gaveUp(action: PendingAction, reason: string): void;
 	log?: { debug(message: string): void; info(message: string): void; warn(message: string): void; error(message: string): void };
@@ -298,6 +304,8 @@ export class ActionDelivery {
 		} else if (result.kind === 'waiting') {
 			entry.state = 'waiting';
 			this.log('info', `action ${actionId}: attempt ${attempt} waits for a human; not offered again while it waits`);
+			this.persist();
+			if (known?.protocol) this.hooks.checkpoint?.(known, attempt);
 		} else {
 			entry.state = 'retry';
 			this.log('warn', `action ${actionId}: attempt ${attempt} failed (${result.detail})`);

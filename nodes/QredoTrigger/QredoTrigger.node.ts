@@ -328,6 +328,9 @@ export class QredoTrigger implements INodeType {
 						save: (ledger: LedgerJson) => {
 							staticData[LEDGER_KEY] = ledger;
 						},
+						// n8n saves static data at the start of every emit; the waiting execution already holds this key,
+						// so n8n skips the execution ("duplicate deduplication key") and only the save happens.
+						checkpoint: (action, attempt) => this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt)])], undefined, undefined, dedupKey(action.actionId, attempt)),
 						gaveUp: (action, reason) =>
 							this.saveFailedExecution(
 								new NodeOperationError(node, `Qredo action ${action.actionId} was not decided by this workflow: ${reason}`, {

@@ -20,6 +20,7 @@ function world(options: { maxInFlight?: number; maxAttempts?: number; maxPrepare
 	let timerId = 0;
 	const runs: Array<{ actionId: string; attempt: number; end: (result: AttemptResult) => void }> = [];
 	const gaveUp: Array<{ actionId: string; reason: string }> = [];
+	const checkpoints: Array<{ actionId: string; attempt: number; saved: string }> = [];
 	let saved: LedgerJson | undefined;
 	let pending: Record<string, boolean | undefined> = {};
 	let prepare: DeliveryHooks['prepare'] = async (a) => a;
@@ -29,6 +30,7 @@ function world(options: { maxInFlight?: number; maxAttempts?: number; maxPrepare
 		stillPending: async (a) => pending[a.actionId],
 		save: (ledger) => (saved = JSON.parse(JSON.stringify(ledger)) as LedgerJson),
 		gaveUp: (a, reason) => gaveUp.push({ actionId: a.actionId, reason }),
+		checkpoint: (a, attempt) => checkpoints.push({ actionId: a.actionId, attempt, saved: JSON.stringify(saved) }),
 	};
 	const delivery = new ActionDelivery(
 		options.key ?? `test-${Math.random()}`,
@@ -56,6 +58,7 @@ function world(options: { maxInFlight?: number; maxAttempts?: number; maxPrepare
 		delivery,
 		runs,
 		gaveUp,
+		checkpoints,
 		saved: () => saved,
 		setPending: (p: Record<string, boolean | undefined>) => (pending = p),
 		setPrepare: (p: DeliveryHooks['prepare']) => (prepare = p),
@@ -149,6 +152,9 @@ describe('ActionDelivery', () => {
 		assert.deepEqual(w.runs.map((r) => r.actionId), ['A', 'B'], 'B starts once A waits');
 		assert.equal(w.delivery.offer(action('A')), 'handled');
 		assert.deepEqual(w.saved()?.entries.find((e) => e[0] === 'A'), ['A', Math.floor(T0 / 1000) + 3600, 1, 'w']);
+		assert.equal(w.checkpoints.length, 1, 'made durable at once, not with the next execution');
+		assert.equal(w.checkpoints[0].attempt, 1);
+		assert.match(w.checkpoints[0].saved, /"A",\d+,1,"w"/, 'the checkpoint comes after the waiting mark was saved');
 	});
 
 	test('burst: 1,000 actions at once never run more than maxInFlight executions, and each runs exactly once', async () => {
