@@ -24,6 +24,8 @@ function triggerInfo(json: IDataObject, actionId: string): TriggerActionInfo | u
 	return info;
 }
 
+// Deliberately not `usableAsTool`: an AI agent must never be able to approve whatever it is told about (README).
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class QredoApproval implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Qredo Approve/Reject',

@@ -168,21 +168,20 @@ export class QredoTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Heartbeat Interval (Seconds)',
+						name: 'pingIntervalSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 20,
+						description: 'A WebSocket ping is sent this often; an unanswered ping (10 s) or a silent feed makes the trigger reconnect',
+					},
+					{
 						displayName: 'Manual Run Wait (Seconds)',
 						name: 'manualWaitSeconds',
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 120,
 						description: 'How long "Execute step" waits for one pending action before it stops with a message',
-					},
-					{
-						displayName: 'Max Executions In Flight',
-						name: 'maxInFlight',
-						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 200 },
-						default: 10,
-						description:
-							'At most this many executions run at once; further actions wait in order. Bounds memory and database load when hundreds of actions arrive at once (executions waiting for a human do not count).',
 					},
 					{
 						displayName: 'Max Attempts per Action',
@@ -194,12 +193,13 @@ export class QredoTrigger implements INodeType {
 							'An execution that fails, crashes or is lost is started again (with back-off) while the action is still pending; after this many the trigger records a failed execution naming the action',
 					},
 					{
-						displayName: 'Heartbeat Interval (Seconds)',
-						name: 'pingIntervalSeconds',
+						displayName: 'Max Executions In Flight',
+						name: 'maxInFlight',
 						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 20,
-						description: 'A WebSocket ping is sent this often; an unanswered ping (10 s) or a silent feed makes the trigger reconnect',
+						typeOptions: { minValue: 1, maxValue: 200 },
+						default: 10,
+						description:
+							'At most this many executions run at once; further actions wait in order. Bounds memory and database load when hundreds of actions arrive at once (executions waiting for a human do not count).',
 					},
 					{
 						displayName: 'Max Reconnect Delay (Seconds)',
@@ -291,7 +291,7 @@ export class QredoTrigger implements INodeType {
 					ready = action.protocol === 'v1' ? { ...enriched, detailsStatus: enriched.details ? 'available' : 'unavailable' } : enriched;
 					if (ready.detailsStatus === 'unavailable') ready.detailsError = 'the Partner API answer carried no details';
 				} catch (error) {
-					if (!lastChance) throw error;
+					if (!lastChance) throw new NodeOperationError(node, error as Error);
 					const detail = (error as Error)?.message ?? String(error);
 					this.logger.warn(`${label}: details of action ${action.actionId} still unavailable (${detail}); offering it marked detailsStatus "unavailable"`);
 					ready = { ...action, detailsStatus: 'unavailable', detailsError: detail };
