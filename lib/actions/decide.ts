@@ -314,6 +314,33 @@ function retryPause(policy: Required<DecisionRetry>, retry: number): Promise<voi
 	return new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
 }
 
+/** What the record says about the decision calls: how many, what was retried, and a note when it took more than one. */
+function callFields(attempts: number, failures: string[]): Pick<DecisionRecord, 'attempts' | 'retriedAfter' | 'detail'> {
+	const note = failures.length > 0 ? `applied on attempt ${attempts} after ${failures.length} uncertain failure${failures.length === 1 ? '' : 's'}` : null;
+	return { attempts, retriedAfter: failures, detail: note };
+}
+
+/**
+ * A 409 "already <status>" on the decision call. After an uncertain failure, the status we asked for means our earlier
+ * attempt was applied (the action belongs to this approver alone); otherwise someone else decided it.
+ */
+function conflictFields(
+	decision: Decision,
+	error: QredoApiError,
+	already: 'approved' | 'rejected',
+	sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'>,
+	attempts: number,
+	failures: string[],
+): RecordFields {
+	const appliedByUs = failures.length > 0 && already === (decision === 'approve' ? 'approved' : 'rejected');
+	return {
+		...alreadyDecidedFields(error, already, sent),
+		...(appliedByUs ? { outcome: already, detail: `Qredo applied the ${decision} on an earlier attempt whose answer was lost` } : {}),
+		attempts,
+		retriedAfter: failures,
+	};
+}
+
 /** The call could not be confirmed: Qredo may still apply it, so the error says so and never claims a decision. */
 function unconfirmed(input: DecideInput, attempts: number, failures: string[], last: unknown): Error {
 	const lastText = last instanceof Error ? last.message : String(last);
@@ -397,23 +424,12 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 				serverStatus: response.status,
 				serverResponse: scrubResponse(body),
 				expiresAt: expiresAt ?? null,
-				attempts,
-				retriedAfter: failures,
-				detail: failures.length > 0 ? `applied on attempt ${attempts} after ${failures.length} uncertain failure${failures.length === 1 ? '' : 's'}` : null,
+				...callFields(attempts, failures),
 				...sent,
 			});
 		} catch (error) {
 			const already = alreadyDecidedStatus(error);
-			if (already) {
-				const appliedByUs = failures.length > 0 && already === ours;
-				return record({
-					...alreadyDecidedFields(error as QredoApiError, already, sent),
-					...(appliedByUs ? { outcome: ours, detail: `Qredo applied the ${input.decision} on an earlier attempt whose answer was lost` } : {}),
-					expiresAt: expiresAt ?? null,
-					attempts,
-					retriedAfter: failures,
-				});
-			}
+			if (already) return record({ ...conflictFields(input.decision, error as QredoApiError, already, sent, attempts, failures), expiresAt: expiresAt ?? null });
 			if (!isUncertainFailure(error)) throw error;
 			failures.push(failureSummary(attempts, error));
 			await retryPause(policy, attempts - 1);
@@ -463,22 +479,12 @@ async function decideV1(input: DecideV1Input, record: (fields: RecordFields) => 
 				actionStatus: ours,
 				serverStatus: response.status,
 				serverResponse: scrubResponse(response.body, secrets),
-				attempts,
-				retriedAfter: failures,
-				detail: failures.length > 0 ? `applied on attempt ${attempts} after ${failures.length} uncertain failure${failures.length === 1 ? '' : 's'}` : null,
+				...callFields(attempts, failures),
 				...sent,
 			});
 		} catch (error) {
 			const already = alreadyDecidedStatus(error);
-			if (already) {
-				const appliedByUs = failures.length > 0 && already === ours;
-				return record({
-					...alreadyDecidedFields(error as QredoApiError, already, sent),
-					...(appliedByUs ? { outcome: ours, detail: `Qredo applied the ${input.decision} on an earlier attempt whose answer was lost` } : {}),
-					attempts,
-					retriedAfter: failures,
-				});
-			}
+			if (already) return record(conflictFields(input.decision, error as QredoApiError, already, sent, attempts, failures));
 			if (!isUncertainFailure(error)) throw error;
 			failures.push(failureSummary(attempts, error));
 			if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, error);
