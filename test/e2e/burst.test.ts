@@ -6,48 +6,41 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { N8nInstance, packPackage, waitFor, type WorkflowJson } from './harness/n8n';
+import { type N8nInstance, waitFor, type WorkflowJson } from './harness/n8n';
 import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
 	createActions,
-	credentialIds,
 	demo,
 	exampleWorkflows,
 	mixedCases,
 	prepareN8n,
 	type Sandbox,
-	startDemoSandbox,
+	startWorld,
+	stopWorld,
 	waitForDecisions,
+	type World,
 } from './support/governance';
 
 const BURST = Number(process.env.QREDO_BURST_ACTIONS ?? 1000);
 const MAX_RSS_GROWTH_MB = 600;
 
 describe(`a burst of ${BURST} pending actions with n8n's defaults`, { timeout: 30 * 60_000 }, () => {
-	let tarball: string;
+	let world: World;
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let workflow: WorkflowJson;
 	let fund: AutoApprovalFund;
 
 	before(async () => {
-		[tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
+		world = await startWorld('qredoBurst');
+		sandbox = world.sandbox;
 		fund = await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.qredoApiV2.apiKeyId, 'burst v2');
-		const ids = credentialIds('qredoBurst');
-		const credentials = demo.n8nCredentials(sandbox.creds, ids);
-		workflow = exampleWorkflows(credentials, ids, { v2: 'qredoBurstV2', v1: 'qredoBurstV1' }, 'Burst').v2;
-		n8n = await prepareN8n(tarball, credentials, [workflow], [workflow.id]);
+		workflow = exampleWorkflows(world.credentials, world.ids, { v2: 'qredoBurstV2', v1: 'qredoBurstV1' }, 'Burst').v2;
+		n8n = world.n8n = await prepareN8n(world.tarball, world.credentials, [workflow], [workflow.id]);
 	});
 
-	after(async () => {
-		if (n8n && process.env.QREDO_E2E_LOG_DIR) writeFileSync(join(process.env.QREDO_E2E_LOG_DIR, 'burst-n8n.log'), n8n.logText());
-		await n8n?.cleanup();
-		await sandbox?.stop();
-		if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
-	});
+	after(() => stopWorld(world, 'burst'));
 
 	test(`${BURST} actions replayed at once after an outage: each decided exactly once, as the rule says; main RSS growth ≤ ${MAX_RSS_GROWTH_MB} MB`, async () => {
 		// The baseline: n8n with the workflow published and its feed connected, nothing pending.

@@ -9,29 +9,28 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { N8nInstance, packPackage, waitFor, type WorkflowJson } from './harness/n8n';
+import { type N8nInstance, waitFor, type WorkflowJson } from './harness/n8n';
 import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
 	type CreatedAction,
 	createActions,
-	credentialIds,
 	dedupKey,
 	demo,
 	exampleWorkflows,
 	prepareN8n,
 	type Sandbox,
-	startDemoSandbox,
+	startWorld,
+	stopWorld,
 	waitForDecisions,
+	type World,
 } from './support/governance';
 
 const GOOD_WITHDRAWAL = (sandbox: Sandbox) => demo.ruleCases(sandbox.creds.operationsFund.wallets.ETH)[0];
 const OVER_LIMIT = (sandbox: Sandbox) => demo.ruleCases(sandbox.creds.operationsFund.wallets.ETH)[1];
 
 describe('delivery under faults in a real n8n', { timeout: 20 * 60_000 }, () => {
-	let tarball: string;
+	let world: World;
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let workflows: { v2: WorkflowJson; v1: WorkflowJson };
@@ -46,23 +45,17 @@ describe('delivery under faults in a real n8n', { timeout: 20 * 60_000 }, () => 
 	const feedsConnected = () => waitFor(async () => (await sandbox.admin<{ feedConnections: number }>('GET', '/faults')).feedConnections === 2 || undefined, 'both feeds connected', 90_000);
 
 	before(async () => {
-		[tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
+		world = await startWorld('qredoD');
+		sandbox = world.sandbox;
 		funds.v2 = await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.qredoApiV2.apiKeyId, 'delivery v2');
 		funds.v1 = await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.agent.id, 'delivery v1');
-		const ids = credentialIds('qredoD');
-		const credentials = demo.n8nCredentials(sandbox.creds, ids);
-		workflows = exampleWorkflows(credentials, ids, { v2: 'qredoDeliveryV2', v1: 'qredoDeliveryV1' }, 'Delivery');
-		n8n = await prepareN8n(tarball, credentials, [workflows.v2, workflows.v1], [workflows.v2.id, workflows.v1.id]);
+		workflows = exampleWorkflows(world.credentials, world.ids, { v2: 'qredoDeliveryV2', v1: 'qredoDeliveryV1' }, 'Delivery');
+		n8n = world.n8n = await prepareN8n(world.tarball, world.credentials, [workflows.v2, workflows.v1], [workflows.v2.id, workflows.v1.id]);
 		await n8n.start();
 		await feedsConnected();
 	});
 
-	after(async () => {
-		if (n8n && process.env.QREDO_E2E_LOG_DIR) writeFileSync(join(process.env.QREDO_E2E_LOG_DIR, 'delivery-n8n.log'), n8n.logText());
-		await n8n?.cleanup();
-		await sandbox?.stop();
-		if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
-	});
+	after(() => stopWorld(world, 'delivery'));
 
 	test('the decision call fails once (503 / dropped connection, before or after Qredo applied it): decided once, one successful execution', async () => {
 		const cases = [

@@ -7,20 +7,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { N8nInstance, packPackage, waitFor, type WorkflowJson } from './harness/n8n';
+import { type N8nInstance, waitFor, type WorkflowJson } from './harness/n8n';
 import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
 	createActions,
-	credentialIds,
 	demo,
 	executionsData,
 	prepareN8n,
 	type Sandbox,
-	startDemoSandbox,
+	startWorld,
+	stopWorld,
 	waitForDecisions,
+	type World,
 } from './support/governance';
 
 function waitingWorkflow(credential: { id: string; name: string }): WorkflowJson {
@@ -68,30 +67,24 @@ function waitingWorkflow(credential: { id: string; name: string }): WorkflowJson
 }
 
 describe('executions waiting for a human', { timeout: 15 * 60_000 }, () => {
-	let tarball: string;
+	let world: World;
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let workflow: WorkflowJson;
 	let fund: AutoApprovalFund;
 
 	before(async () => {
-		[tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
+		world = await startWorld('qredoWait');
+		sandbox = world.sandbox;
 		fund = await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.qredoApiV2.apiKeyId, 'waiting v2');
-		const ids = credentialIds('qredoWait');
-		const credentials = demo.n8nCredentials(sandbox.creds, ids);
-		const approver = credentials.find((c) => c.id === ids.approverV2);
+		const approver = world.credentials.find((c) => c.id === world.ids.approverV2);
 		assert.ok(approver);
 		workflow = waitingWorkflow({ id: approver.id, name: approver.name });
-		n8n = await prepareN8n(tarball, credentials, [workflow], [workflow.id]);
+		n8n = world.n8n = await prepareN8n(world.tarball, world.credentials, [workflow], [workflow.id]);
 		await n8n.start();
 	});
 
-	after(async () => {
-		if (n8n && process.env.QREDO_E2E_LOG_DIR) writeFileSync(join(process.env.QREDO_E2E_LOG_DIR, 'waiting-n8n.log'), n8n.logText());
-		await n8n?.cleanup();
-		await sandbox?.stop();
-		if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
-	});
+	after(() => stopWorld(world, 'waiting'));
 
 	const feedConnected = () => waitFor(async () => (await sandbox.admin<{ feedConnections: number }>('GET', '/faults')).feedConnections === 1 || undefined, 'the feed connected', 90_000);
 

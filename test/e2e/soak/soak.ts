@@ -7,21 +7,19 @@
  *
  * Used by test/e2e/soak.test.ts (a CI-sized run) and by `npm run soak -- --actions 10000` (test/e2e/soak/cli.ts).
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { N8nInstance, packPackage, waitFor, type WorkflowJson } from '../harness/n8n';
+import { type N8nInstance, waitFor, type WorkflowJson } from '../harness/n8n';
 import {
 	type AutoApprovalFund,
 	type CreatedAction,
 	createActions,
-	credentialIds,
 	type Decision,
 	demo,
 	exampleWorkflows,
 	mixedCases,
 	prepareN8n,
 	type Sandbox,
-	startDemoSandbox,
+	startWorld,
+	stopWorld,
 } from '../support/governance';
 
 export interface SoakOptions {
@@ -159,18 +157,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 	const pick = random(options.seed ?? 1);
 	const started = Date.now();
 
-	const [tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
-	let n8n: N8nInstance | undefined;
+	const world = await startWorld('qredoSoak');
+	const { sandbox } = world;
 	let sampler: RssSampler | undefined;
 	try {
 		const funds: Record<'v1' | 'v2', AutoApprovalFund> = {
 			v2: await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.qredoApiV2.apiKeyId, 'soak v2'),
 			v1: await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.agent.id, 'soak v1'),
 		};
-		const ids = credentialIds('qredoSoak');
-		const credentials = demo.n8nCredentials(sandbox.creds, ids);
-		const workflows: { v2: WorkflowJson; v1: WorkflowJson } = exampleWorkflows(credentials, ids, { v2: 'qredoSoakV2', v1: 'qredoSoakV1' }, 'Soak');
-		n8n = await prepareN8n(tarball, credentials, [workflows.v2, workflows.v1], [workflows.v2.id, workflows.v1.id]);
+		const workflows: { v2: WorkflowJson; v1: WorkflowJson } = exampleWorkflows(world.credentials, world.ids, { v2: 'qredoSoakV2', v1: 'qredoSoakV1' }, 'Soak');
+		const n8n = (world.n8n = await prepareN8n(world.tarball, world.credentials, [workflows.v2, workflows.v1], [workflows.v2.id, workflows.v1.id]));
 		await n8n.start();
 		const running = n8n;
 		await waitFor(async () => (await sandbox.admin<{ feedConnections: number }>('GET', '/faults')).feedConnections === 2 || undefined, 'both feeds connected', 90_000);
@@ -241,8 +237,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 		};
 	} finally {
 		sampler?.stop();
-		await n8n?.cleanup();
-		await sandbox.stop();
-		rmSync(dirname(tarball), { recursive: true, force: true });
+		await stopWorld(world, 'soak');
 	}
 }

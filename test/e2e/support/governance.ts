@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../sandbox/server';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 import { repoRoot } from '../../support/paths';
-import { N8nInstance, type CredentialJson, type ExecutionRow, type RunExecutionData, type WorkflowJson, waitFor } from '../harness/n8n';
+import { N8nInstance, packPackage, type CredentialJson, type ExecutionRow, type RunExecutionData, type WorkflowJson, waitFor } from '../harness/n8n';
 
 export type Expectation = 'approve' | 'reject';
 
@@ -128,6 +129,30 @@ export function exampleWorkflows(credentials: CredentialJson[], ids: CredentialI
 		v2: demo.exampleWorkflow(V2_EXAMPLE, { credentials: demo.workflowCredentials(credentials, ids.approverV2), id: workflowIds.v2, name: `${label} v2` }),
 		v1: demo.exampleWorkflow(V1_EXAMPLE, { credentials: demo.workflowCredentials(credentials, ids.approverV1, ids.partnerApi), id: workflowIds.v1, name: `${label} v1` }),
 	};
+}
+
+/** What most e2e files start from: the packed package, a demo sandbox and n8n credentials for its identities. */
+export interface World {
+	tarball: string;
+	sandbox: Sandbox;
+	ids: CredentialIds;
+	credentials: CredentialJson[];
+	n8n?: N8nInstance;
+}
+
+export async function startWorld(credentialPrefix: string): Promise<World> {
+	const [tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
+	const ids = credentialIds(credentialPrefix);
+	return { tarball, sandbox, ids, credentials: demo.n8nCredentials(sandbox.creds, ids) };
+}
+
+/** Stops what startWorld (and the test) started; with QREDO_E2E_LOG_DIR set, keeps n8n's log as `<name>-n8n.log`. */
+export async function stopWorld(world: World | undefined, name: string): Promise<void> {
+	if (!world) return;
+	if (world.n8n && process.env.QREDO_E2E_LOG_DIR) writeFileSync(join(process.env.QREDO_E2E_LOG_DIR, `${name}-n8n.log`), world.n8n.logText());
+	await world.n8n?.cleanup();
+	await world.sandbox.stop();
+	rmSync(dirname(world.tarball), { recursive: true, force: true });
 }
 
 /** A fresh n8n with the packed package installed, the credentials and workflows imported, and `publish` published. Not started. */

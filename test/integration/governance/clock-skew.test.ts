@@ -8,13 +8,12 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRsaPrivateKey } from '../../../lib/auth/partnerApi';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
 import { resetServerClock, serverClockOffsetMs } from '../../../lib/auth/serverClock';
 import { agentFeedDial, v2FeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';
 import { qredoRequest } from '../../../lib/transport/request';
 import { QredoApiError } from '../../../lib/wire/errors';
-import { type DemoSandbox, FeedRecorder, startDemo } from './support';
+import { type DemoSandbox, FeedRecorder, startDemo, v2Tokens } from './support';
 
 describe('clock skew', () => {
 	let demo: DemoSandbox;
@@ -46,8 +45,7 @@ describe('clock skew', () => {
 
 	test('Qredo API v2 login (HMAC timestamp) and a v2 call: corrected once', async () => {
 		await skew(-120);
-		const { qredoApiV2 } = demo.creds;
-		const tokens = new QredoV2TokenSource({ baseUrl: qredoApiV2.baseUrl, workspaceId: qredoApiV2.workspaceId, apiKeyId: qredoApiV2.apiKeyId, apiSecret: qredoApiV2.secret });
+		const tokens = v2Tokens(demo.creds);
 		assert.match(await tokens.getToken(), /^eyJ/);
 		assert.ok(Math.abs(serverClockOffsetMs() / 1000 + 120) <= 2);
 	});
@@ -55,7 +53,7 @@ describe('clock skew', () => {
 	test('the v1 agent feed (x-api-zkp) and the v2 feed connect with a skewed clock instead of stopping on "credentials refused"', async () => {
 		await skew(75);
 		const { agent, qredoApiV2 } = demo.creds;
-		const tokens = new QredoV2TokenSource({ baseUrl: qredoApiV2.baseUrl, workspaceId: qredoApiV2.workspaceId, apiKeyId: qredoApiV2.apiKeyId, apiSecret: qredoApiV2.secret });
+		const tokens = v2Tokens(demo.creds);
 		for (const dial of [agentFeedDial({ feedUrl: agent.feedUrl, mpin: { identity: agent.clientID, clientSecret: agent.clientSecret } }), v2FeedDial({ feedUrl: qredoApiV2.feedUrl, tokens })]) {
 			resetServerClock();
 			const recorder = new FeedRecorder();

@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
 import { approverFromKeys, decideAction, type DecideInput } from '../../../lib/actions/decide';
-import { type AdminAction, type DemoSandbox, startDemo } from './support';
+import { type AdminAction, type DemoSandbox, startDemo, v2Tokens } from './support';
 
 const FAST = { attempts: 5, backoffBaseMs: 20, backoffMaxMs: 100 };
 
@@ -17,12 +17,7 @@ describe('decideAction under faults', () => {
 	let tokens: QredoV2TokenSource;
 	before(async () => {
 		demo = await startDemo();
-		tokens = new QredoV2TokenSource({
-			baseUrl: demo.creds.qredoApiV2.baseUrl,
-			workspaceId: demo.creds.qredoApiV2.workspaceId,
-			apiKeyId: demo.creds.qredoApiV2.apiKeyId,
-			apiSecret: demo.creds.qredoApiV2.secret,
-		});
+		tokens = v2Tokens(demo.creds);
 	});
 	after(() => demo.sandbox.stop());
 	beforeEach(() => demo.admin.clearFaults());

@@ -12,7 +12,7 @@ import { enrichV1Action, enrichV2Action, parseV1Frame, type PendingAction } from
 import { QredoInputError } from '../../../lib/errors';
 import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/request';
 import { QredoApiError } from '../../../lib/wire/errors';
-import { type AdminAction, type DemoSandbox, sleep, startDemo } from './support';
+import { type AdminAction, type DemoSandbox, sleep, startDemo, v2Tokens } from './support';
 
 const sha256 = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 
@@ -60,12 +60,7 @@ describe('decideAction v2 (Qredo API v2 key)', () => {
 	let tokens: QredoV2TokenSource;
 	before(async () => {
 		demo = await startDemo();
-		tokens = new QredoV2TokenSource({
-			baseUrl: demo.creds.qredoApiV2.baseUrl,
-			workspaceId: demo.creds.qredoApiV2.workspaceId,
-			apiKeyId: demo.creds.qredoApiV2.apiKeyId,
-			apiSecret: demo.creds.qredoApiV2.secret,
-		});
+		tokens = v2Tokens(demo.creds);
 	});
 	after(() => demo.sandbox.stop());
 

@@ -5,14 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
 import { mpinClientSecret } from '../../../lib/crypto/mpin';
 import { parseV1Frame, parseV2Frame, SeenActions, type PendingAction } from '../../../lib/feed/actions';
 import { agentFeedDial, v2FeedDial } from '../../../lib/feed/dial';
 import { FeedClient, FeedFatalError, type FeedClientOptions, type FeedDialContext } from '../../../lib/feed/feedClient';
 import { WebSocketServer, type WebSocket } from '../../../lib/vendor/ws';
 import { QredoApiError } from '../../../lib/wire/errors';
-import { type DemoSandbox, FeedRecorder, sleep, startDemo, waitFor } from './support';
+import { type DemoSandbox, FeedRecorder, sleep, startDemo, waitFor, v2Tokens } from './support';
 
 const FAST_BACKOFF = { initialMs: 30, maxMs: 150, factor: 2, jitter: 0.2 };
 
@@ -168,12 +167,7 @@ describe('FeedClient against the sandbox v2 signrequests feed', () => {
 	after(() => demo.sandbox.stop());
 
 	const tokens = () =>
-		new QredoV2TokenSource({
-			baseUrl: demo.creds.qredoApiV2.baseUrl,
-			workspaceId: demo.creds.qredoApiV2.workspaceId,
-			apiKeyId: demo.creds.qredoApiV2.apiKeyId,
-			apiSecret: demo.creds.qredoApiV2.secret,
-		});
+		v2Tokens(demo.creds);
 
 	for (const auth of ['header', 'query'] as const) {
 		test(`x-token ${auth === 'header' ? 'header' : 'as ?token= websocket token'}: §4.2 frames parse with payload details and hex messages`, async () => {

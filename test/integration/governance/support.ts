@@ -1,4 +1,5 @@
 /** Shared helpers for the governance tests: a demo sandbox, its admin API, and waiting for conditions. */
+import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../sandbox/server';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 
@@ -12,6 +13,12 @@ export async function startDemo(options: StartSandboxOptions = {}): Promise<Demo
 	const sandbox = await startSandbox({ seed: 'demo', feedPingIntervalMs: 0, ...options });
 	if (!sandbox.credentials) throw new Error('the demo seed returned no credentials');
 	return { sandbox, creds: sandbox.credentials, admin: new Admin(sandbox.urls.admin) };
+}
+
+/** A fresh Qredo API v2 token source for the demo world's registered API key. */
+export function v2Tokens(creds: SandboxCredentials): QredoV2TokenSource {
+	const { baseUrl, workspaceId, apiKeyId, secret } = creds.qredoApiV2;
+	return new QredoV2TokenSource({ baseUrl, workspaceId, apiKeyId, apiSecret: secret });
 }
 
 /** The admin API's views, typed by the sandbox itself. */
