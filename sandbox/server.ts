@@ -11,7 +11,7 @@ import { WebSocketServer } from '../lib/vendor/ws';
 import { authenticate } from './auth';
 import type { SignedParts } from './auth/common';
 import type { SandboxContext } from './context';
-import { Faults } from './faults';
+import { type FaultRule, Faults } from './faults';
 import { FeedHub } from './feeds';
 import { forbidden, notFound, QredoHttpError, readRawBody, rejectUpgrade, Reply, sendError, sendJson } from './http';
 import { resolveOptions, type SandboxOptions } from './options';
@@ -101,6 +101,18 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		return { ...parts, url, path: url.pathname, params: match.params, remoteAddress: req.socket.remoteAddress ?? '', principal, ...bodyHelpers(parts.rawBody, contentType) };
 	}
 
+	/** A fault rule that fired: its delay, then a forced error (thrown) or a dropped socket (true: send nothing). */
+	async function applyRule(rule: FaultRule | undefined, req: IncomingMessage): Promise<boolean> {
+		if (!rule) return false;
+		if (rule.delayMs) await sleep(rule.delayMs);
+		if (rule.effect === 'drop') {
+			req.socket.destroy();
+			return true;
+		}
+		if (rule.effect !== 'pass') throw faults.ruleError(rule);
+		return false;
+	}
+
 	async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const started = performance.now();
 		const method = req.method ?? 'GET';
@@ -118,14 +130,10 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 				if (latency > 0) await sleep(latency);
 				const failure = faults.takeFailure('http');
 				if (failure) throw failure;
-				const rule = faults.takeRule(method, url.pathname, 'before');
-				if (rule?.delayMs) await sleep(rule.delayMs);
-				if (rule?.effect === 'drop') {
+				if (await applyRule(faults.takeRule(method, url.pathname, 'before'), req)) {
 					status = 0;
-					req.socket.destroy();
 					return;
 				}
-				if (rule && rule.effect !== 'pass') throw faults.ruleError(rule);
 			}
 			state.sweep();
 			const match = router.match(method, url.pathname, false);
@@ -138,14 +146,10 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			const fullUrl = `http://${host}${req.url ?? '/'}`;
 			const request = authenticatedRequest(req, url, match, { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams }, req.headers['content-type']);
 			const result = await match.handler(request);
-			const after = isAdmin ? undefined : faults.takeRule(method, url.pathname, 'after');
-			if (after?.delayMs) await sleep(after.delayMs);
-			if (after?.effect === 'drop') {
+			if (!isAdmin && (await applyRule(faults.takeRule(method, url.pathname, 'after'), req))) {
 				status = 0;
-				req.socket.destroy();
 				return;
 			}
-			if (after && after.effect !== 'pass') throw faults.ruleError(after);
 			if (result instanceof Reply) {
 				status = result.status;
 				sendJson(res, result.status, result.body, result.headers);
