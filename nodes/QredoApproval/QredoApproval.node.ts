@@ -14,6 +14,34 @@ import { asNodeError } from '../shared/qredoErrors';
 
 const DECISIONS: Record<string, Decision> = { approve: 'approve', reject: 'reject', abstain: 'abstain' };
 
+/**
+ * The Qredo Trigger item this item descends from, found through n8n's paired items, so Wait, Send-and-Wait, IF,
+ * Switch, Merge, Set and Code nodes may stand in between and the trigger may have any name. `problem` says why not.
+ */
+function lineageTriggerItem(context: IExecuteFunctions, itemIndex: number): { json?: IDataObject; problem?: string } {
+	let triggers: Array<{ name: string }>;
+	try {
+		triggers = context.getParentNodes(context.getNode().name).filter((n) => n.type.endsWith('.qredoTrigger') && !n.disabled);
+	} catch (error) {
+		return { problem: `the workflow's nodes could not be read (${(error as Error).message})` };
+	}
+	if (triggers.length === 0) return { problem: 'no Qredo Trigger comes before this node' };
+	const proxy = context.getWorkflowDataProxy(itemIndex);
+	const found: IDataObject[] = [];
+	const problems: string[] = [];
+	for (const trigger of triggers) {
+		try {
+			const json = (proxy.$(trigger.name).item as { json?: IDataObject } | undefined)?.json;
+			if (json && typeof json.actionId === 'string' && json.actionId !== '') found.push(json);
+		} catch (error) {
+			problems.push(`"${trigger.name}": ${(error as Error).message}`);
+		}
+	}
+	if (found.length === 1) return { json: found[0] };
+	if (found.length > 1) return { problem: `the item descends from ${found.length} Qredo Trigger items` };
+	return { problem: `the item cannot be traced back to a Qredo Trigger item${problems.length ? ` (${problems.join('; ')})` : ''}` };
+}
+
 /** The trigger item's view of the action, when the item is about this action ID. */
 function triggerInfo(json: IDataObject, actionId: string): TriggerActionInfo | undefined {
 	if (json.actionId !== actionId) return undefined;
@@ -33,7 +61,7 @@ export class QredoApproval implements INodeType {
 		icon: { light: 'file:qredo.svg', dark: 'file:qredo.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["actionId"]}}',
+		subtitle: '={{ { approve: "Approve", reject: "Reject", abstain: "Abstain" }[$parameter["operation"]] }}',
 		description: 'Approve or reject a pending Qredo action with a BLS signature, exactly as the Signing Agent does',
 		defaults: { name: 'Qredo Approve/Reject' },
 		inputs: [NodeConnectionTypes.Main],
@@ -71,9 +99,10 @@ export class QredoApproval implements INodeType {
 				displayName: 'Action ID',
 				name: 'actionId',
 				type: 'string',
-				default: '={{ $json.actionId }}',
-				required: true,
-				description: 'The pending action to decide; by default the one the Qredo Trigger emitted',
+				default: '',
+				placeholder: 'empty: the action of the Qredo Trigger item this item came from',
+				description:
+					'The pending action to decide. Leave empty for the action of the Qredo Trigger item this item descends from, traced through Wait, Send-and-Wait, IF, Switch, Merge, Set and Code nodes whatever the trigger is called.',
 			},
 			{
 				displayName: 'Reason',
@@ -114,14 +143,19 @@ export class QredoApproval implements INodeType {
 					});
 				}
 				const decision = DECISIONS[this.getNodeParameter('operation', itemIndex) as string];
-				const actionId = String(this.getNodeParameter('actionId', itemIndex) ?? '').trim();
+				const given = String(this.getNodeParameter('actionId', itemIndex, '') ?? '').trim();
+				// The trigger item: the input item itself when it is one, else the one it descends from.
+				const direct = typeof items[itemIndex].json.actionId === 'string' && items[itemIndex].json.actionId !== '' ? items[itemIndex].json : undefined;
+				const lineage = direct || given ? undefined : lineageTriggerItem(this, itemIndex);
+				const source = direct ?? lineage?.json ?? (given ? lineageTriggerItem(this, itemIndex).json : undefined);
+				const actionId = given || (typeof source?.actionId === 'string' ? source.actionId : '');
 				if (!actionId) {
-					throw new NodeOperationError(node, 'Action ID: expected the ID of a pending Qredo action (empty)', {
+					throw new NodeOperationError(node, `Action ID: expected the ID of a pending Qredo action; it is empty and ${lineage?.problem ?? 'the item carries none'}`, {
 						itemIndex,
-						description: 'Connect this node after a Qredo Trigger, or enter the action ID.',
+						description: 'Connect this node (directly or through other nodes) after a Qredo Trigger, or enter the action ID.',
 					});
 				}
-				const action = triggerInfo(items[itemIndex].json, actionId);
+				const action = source ? triggerInfo(source, actionId) : undefined;
 				if (action?.protocol && action.protocol !== access.protocol) {
 					throw new NodeOperationError(
 						node,

@@ -18,6 +18,8 @@ import {
 	type PendingAction,
 } from '../../lib/feed/actions';
 import { ActionDelivery, type AttemptResult, type LedgerJson } from '../../lib/feed/delivery';
+import { decimalsFromScale, humanView } from '../../lib/feed/display';
+import { qredoRequest, type AuthScheme } from '../../lib/transport/request';
 import { FeedClient, FeedFatalError } from '../../lib/feed/feedClient';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
@@ -44,16 +46,17 @@ const REFUSAL_PROBE_MS = 20_000;
 export type DetailsStatus = 'available' | 'unavailable' | 'notRequested';
 
 /** A trigger-side view of an action: the parsed action plus what the trigger learnt while readying it. */
-export type OfferedAction = PendingAction & { detailsStatus?: DetailsStatus; detailsError?: string };
+export type OfferedAction = PendingAction & { detailsStatus?: DetailsStatus; detailsError?: string; assetDecimals?: number };
 
 /** The item a workflow decides on: the action, its details at the top level for IF/Switch, and the raw frame. */
-export function actionItem(action: OfferedAction, nowMs: number, attempt = 1): IDataObject {
-	const { raw, details, detailsStatus, detailsError, ...rest } = action;
+export function actionItem(action: OfferedAction, nowMs: number, attempt = 1, decisionMarginSeconds = 60): IDataObject {
+	const { raw, details, detailsStatus, detailsError, assetDecimals, ...rest } = action;
 	const { raw: detailsRaw, source: detailsSource, ...flat } = details ?? { raw: undefined, source: undefined };
 	return {
 		...rest,
 		...flat,
 		expiresInSeconds: Math.round(action.expiresAt - nowMs / 1000),
+		...humanView(action, { nowMs, decimals: assetDecimals, decisionMarginSeconds }),
 		detailsStatus: detailsStatus ?? (details ? 'available' : 'notRequested'),
 		...(detailsError ? { detailsError } : {}),
 		detailsSource: detailsSource ?? null,
@@ -168,6 +171,15 @@ export class QredoTrigger implements INodeType {
 				default: {},
 				options: [
 					{
+						displayName: 'Decision Margin (Seconds)',
+						name: 'decisionMarginSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 60,
+						description:
+							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision can still be sent before the action expires',
+					},
+					{
 						displayName: 'Heartbeat Interval (Seconds)',
 						name: 'pingIntervalSeconds',
 						type: 'number',
@@ -242,11 +254,15 @@ export class QredoTrigger implements INodeType {
 		}
 		const fetchDetails = this.getNodeParameter('fetchDetails', false) as boolean;
 		let partner: PartnerApiAccess | undefined;
+		let partnerAuth: AuthScheme | undefined;
 		if (fetchDetails && access.protocol === 'v1') {
 			try {
 				const api = qredoApiAccess(await this.getCredentials('qredoApi'));
 				const { baseUrl, auth } = surfaceAccess(api, 'partnerApi');
-				if (auth.kind === 'partner') partner = { baseUrl, apiKey: auth.apiKey, privateKey: auth.privateKey, nonce: auth.nonce };
+				if (auth.kind === 'partner') {
+					partner = { baseUrl, apiKey: auth.apiKey, privateKey: auth.privateKey, nonce: auth.nonce };
+					partnerAuth = auth;
+				}
 			} catch (error) {
 				throw new NodeOperationError(node, error as Error, {
 					description: 'Fetch V1 Action Details needs a Partner API key and RSA key in the Qredo API credential',
@@ -257,6 +273,7 @@ export class QredoTrigger implements INodeType {
 		const skipWithin = this.getNodeParameter('skipExpiringWithinSeconds', 0) as number;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const label = `Qredo Trigger "${node.name}"`;
+		const margin = (options.decisionMarginSeconds as number | undefined) ?? 60;
 		const workflowId = this.getWorkflow().id ?? 'unsaved';
 
 		const staticData = this.getWorkflowStaticData('node');
@@ -278,6 +295,29 @@ export class QredoTrigger implements INodeType {
 			return undefined;
 		};
 
+		/** Decimal places per asset code from the Partner API asset list, read once; empty when it cannot be read. */
+		let assetTable: Promise<Record<string, number>> | undefined;
+		const assetDecimals = (): Promise<Record<string, number>> =>
+			(assetTable ??= !partner || !partnerAuth
+				? Promise.resolve({})
+				: qredoRequest({ method: 'GET', url: `${partner.baseUrl.replace(/\/+$/, '')}/assets`, auth: partnerAuth }).then(
+						(response) => {
+							const list = (response.body as { assets?: unknown })?.assets;
+							const table: Record<string, number> = {};
+							for (const asset of Array.isArray(list) ? list : []) {
+								const decimals = decimalsFromScale((asset as { scale?: unknown })?.scale);
+								const code = (asset as { code?: unknown })?.code;
+								if (typeof code === 'string' && decimals !== undefined) table[code] = decimals;
+							}
+							return table;
+						},
+						(error: Error) => {
+							this.logger.warn(`${label}: the asset list could not be read (${error.message}); amounts stay in base units`);
+							assetTable = undefined;
+							return {};
+						},
+					));
+
 		/**
 		 * Details first: an action is never offered with missing details because of our own transient failure; after
 		 * the last try it is offered marked `detailsStatus: "unavailable"`, which rules must treat as unknown.
@@ -297,13 +337,17 @@ export class QredoTrigger implements INodeType {
 					ready = { ...action, detailsStatus: 'unavailable', detailsError: detail };
 				}
 			}
+			if (ready.details?.asset && ready.details.scale === undefined) {
+				const decimals = (await assetDecimals())[ready.details.asset];
+				if (decimals !== undefined) ready = { ...ready, assetDecimals: decimals };
+			}
 			return skipReason(ready) ?? ready;
 		};
 
 		const runAttempt = async (action: PendingAction, attempt: number): Promise<AttemptResult> => {
 			const done = this.helpers.createDeferredPromise<IRun>();
 			this.logger.info(`${label}: action ${action.actionId} (${action.type}) → execution, attempt ${attempt}`);
-			this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt)])], undefined, done, dedupKey(action.actionId, attempt));
+			this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt, margin)])], undefined, done, dedupKey(action.actionId, attempt));
 			return attemptResult((await done.promise) as IRun | undefined, action.actionId);
 		};
 
@@ -330,7 +374,7 @@ export class QredoTrigger implements INodeType {
 						},
 						// n8n saves static data at the start of every emit; the waiting execution already holds this key,
 						// so n8n skips the execution ("duplicate deduplication key") and only the save happens.
-						checkpoint: (action, attempt) => this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt)])], undefined, undefined, dedupKey(action.actionId, attempt)),
+						checkpoint: (action, attempt) => this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt, margin)])], undefined, undefined, dedupKey(action.actionId, attempt)),
 						gaveUp: (action, reason) =>
 							this.saveFailedExecution(
 								new NodeOperationError(node, `Qredo action ${action.actionId} was not decided by this workflow: ${reason}`, {
@@ -377,7 +421,7 @@ export class QredoTrigger implements INodeType {
 				manualEmitted = false;
 				return;
 			}
-			this.emit([this.helpers.returnJsonArray([actionItem(ready, Date.now())])]);
+			this.emit([this.helpers.returnJsonArray([actionItem(ready, Date.now(), 1, margin)])]);
 			settleManual?.('emitted');
 		};
 

@@ -22,17 +22,23 @@ import {
 	type World,
 } from './support/governance';
 
+/**
+ * Trigger (renamed) → Set → Wait → IF → Code → Approve with its default, empty Action ID: Approve must find its action
+ * by following the item's lineage, since after the Wait the item holds only the webhook's data.
+ */
 function waitingWorkflow(credential: { id: string; name: string }): WorkflowJson {
-	const trigger = { id: randomUUID(), name: 'Qredo Trigger' };
+	const trigger = { id: randomUUID(), name: 'Pending Qredo Action' };
 	return {
 		id: 'qredoWaitForHuman',
 		name: 'Wait for a human, then approve',
 		active: false,
 		settings: { executionOrder: 'v1' },
 		connections: {
-			'Qredo Trigger': { main: [[{ node: 'Resume URL', type: 'main', index: 0 }]] },
+			'Pending Qredo Action': { main: [[{ node: 'Resume URL', type: 'main', index: 0 }]] },
 			'Resume URL': { main: [[{ node: 'Wait For Human', type: 'main', index: 0 }]] },
-			'Wait For Human': { main: [[{ node: 'Approve', type: 'main', index: 0 }]] },
+			'Wait For Human': { main: [[{ node: 'Still Wanted?', type: 'main', index: 0 }]] },
+			'Still Wanted?': { main: [[{ node: 'Replace The Item', type: 'main', index: 0 }], []] },
+			'Replace The Item': { main: [[{ node: 'Approve', type: 'main', index: 0 }]] },
 		},
 		nodes: [
 			{
@@ -55,18 +61,42 @@ function waitingWorkflow(credential: { id: string; name: string }): WorkflowJson
 			{ id: randomUUID(), name: 'Wait For Human', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [260, 0], webhookId: randomUUID(), parameters: { resume: 'webhook', options: {} } },
 			{
 				id: randomUUID(),
+				name: 'Still Wanted?',
+				type: 'n8n-nodes-base.if',
+				typeVersion: 2.2,
+				position: [390, 0],
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+						conditions: [{ id: randomUUID(), leftValue: '={{ 1 }}', rightValue: 1, operator: { type: 'number', operation: 'equals' } }],
+						combinator: 'and',
+					},
+					options: {},
+				},
+			},
+			{
+				id: randomUUID(),
+				name: 'Replace The Item',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [520, 0],
+				parameters: { mode: 'runOnceForEachItem', jsCode: "return { json: { note: 'the human said yes' } };" },
+			},
+			{
+				id: randomUUID(),
 				name: 'Approve',
 				type: 'n8n-nodes-qredo.qredoApproval',
 				typeVersion: 1,
-				position: [520, 0],
-				parameters: { operation: 'approve', actionId: "={{ $('Qredo Trigger').item.json.actionId }}", reason: 'approved by a human' },
+				position: [650, 0],
+				// No Action ID: the default finds the action through the item's lineage.
+				parameters: { operation: 'approve', reason: 'approved by a human' },
 				credentials: { qredoApproverApi: credential },
 			},
 		],
 	} as unknown as WorkflowJson;
 }
 
-describe('executions waiting for a human', { timeout: 15 * 60_000 }, () => {
+describe('executions waiting for a human; Approve finds its action through Wait, IF and Code nodes', { timeout: 15 * 60_000 }, () => {
 	let world: World;
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;

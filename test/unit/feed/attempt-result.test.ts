@@ -47,4 +47,17 @@ describe('actionItem', () => {
 		assert.equal(unavailable.deliveryAttempt, 3);
 		assert.deepEqual(unavailable.frame, { id: 'A' });
 	});
+	test('carries what a message to a human needs: ISO expiry, a deadline before it, a summary; decimals from the asset list', () => {
+		const item = actionItem(
+			{ ...action, details: { source: 'partner-api', type: 'withdraw', amount: '2500000', asset: 'BTC', address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', raw: {} }, assetDecimals: 8 } as PendingAction,
+			1_999_999_000_000,
+			1,
+			300,
+		);
+		assert.equal(item.expiresAtIso, '2033-05-18T03:33:20.000Z');
+		assert.equal(item.decisionDeadline, '2033-05-18T03:28:20.000Z');
+		assert.equal(item.amountDisplay, '0.025 BTC');
+		assert.equal(item.summary, 'withdraw 0.025 BTC to tb1qw5…jzsx, expires 03:33 UTC');
+		assert.equal('assetDecimals' in item, false);
+	});
 });
