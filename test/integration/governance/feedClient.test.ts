@@ -302,7 +302,7 @@ describe('FeedClient watchdog and backoff against local ws servers', () => {
 			const openedAt = Date.now();
 			await waitFor('a second connection', () => silent.connections() >= 2, 3000);
 			const elapsed = Date.now() - openedAt;
-			assert.ok(elapsed >= 150 && elapsed < 1500, `detected after ${elapsed} ms`);
+			assert.ok(elapsed >= 150 && elapsed < 5000, `detected after ${elapsed} ms`);
 			assert.match(recorder.details('reconnecting')[0], /watchdog: no pong within 80 ms of a ping/);
 		} finally {
 			await feed.stop();
