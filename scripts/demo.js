@@ -39,6 +39,8 @@ const DEMO_CREDENTIAL_IDS = Object.freeze({ approverV2: 'qredoDemoApprvV2', appr
 const CREDENTIAL_PLACEHOLDERS = Object.freeze({
 	qredoApproverApi: 'REPLACE_WITH_QREDO_APPROVER_CREDENTIAL_ID',
 	qredoApi: 'REPLACE_WITH_QREDO_API_CREDENTIAL_ID',
+	smtp: 'REPLACE_WITH_SMTP_CREDENTIAL_ID',
+	slackApi: 'REPLACE_WITH_SLACK_CREDENTIAL_ID',
 });
 
 /**

@@ -49,7 +49,7 @@ export type DetailsStatus = 'available' | 'unavailable' | 'notRequested';
 export type OfferedAction = PendingAction & { detailsStatus?: DetailsStatus; detailsError?: string; assetDecimals?: number };
 
 /** The item a workflow decides on: the action, its details at the top level for IF/Switch, and the raw frame. */
-export function actionItem(action: OfferedAction, nowMs: number, attempt = 1, decisionMarginSeconds = 60): IDataObject {
+export function actionItem(action: OfferedAction, nowMs: number, attempt = 1, decisionMarginSeconds = 120): IDataObject {
 	const { raw, details, detailsStatus, detailsError, assetDecimals, ...rest } = action;
 	const { raw: detailsRaw, source: detailsSource, ...flat } = details ?? { raw: undefined, source: undefined };
 	return {
@@ -175,9 +175,9 @@ export class QredoTrigger implements INodeType {
 						name: 'decisionMarginSeconds',
 						type: 'number',
 						typeOptions: { minValue: 0 },
-						default: 60,
+						default: 120,
 						description:
-							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision can still be sent before the action expires',
+							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision (or the rejection on timeout) still reaches Qredo before the action expires. n8n resumes timed-out waits up to a minute late, so keep it above 60.',
 					},
 					{
 						displayName: 'Heartbeat Interval (Seconds)',
@@ -273,7 +273,7 @@ export class QredoTrigger implements INodeType {
 		const skipWithin = this.getNodeParameter('skipExpiringWithinSeconds', 0) as number;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const label = `Qredo Trigger "${node.name}"`;
-		const margin = (options.decisionMarginSeconds as number | undefined) ?? 60;
+		const margin = (options.decisionMarginSeconds as number | undefined) ?? 120;
 		const workflowId = this.getWorkflow().id ?? 'unsaved';
 
 		const staticData = this.getWorkflowStaticData('node');

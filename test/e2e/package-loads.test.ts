@@ -4,10 +4,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../support/paths';
-import { N8nInstance, packPackage } from './harness/n8n';
+import { N8nInstance, packPackage, type WorkflowJson } from './harness/n8n';
 
 interface PackageJson {
 	name: string;
@@ -42,6 +42,27 @@ describe('the packed package in a real n8n', { timeout: 40 * 60_000 }, () => {
 		});
 		assert.ok(expected.length >= 2, 'the package lists its nodes');
 		for (const type of expected) assert.ok(loaded.has(type), `n8n did not load ${type}`);
+	});
+
+	test('every example imports, and every node in it is a type and version this n8n loads, with parameters it knows', async () => {
+		const descriptions = await n8n.exportNodeDescriptions();
+		const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.json'));
+		assert.ok(examples.includes('slack-approval.json') && examples.includes('email-approval.json'));
+		for (const file of examples) {
+			const workflow = JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as {
+				nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>;
+			};
+			for (const node of workflow.nodes) {
+				const what = `${file}: node "${node.name}" (${node.type} v${node.typeVersion})`;
+				const candidates = descriptions.filter((d) => d.name === node.type && (Array.isArray(d.version) ? d.version : [d.version]).includes(node.typeVersion));
+				assert.ok(candidates.length > 0, `${what}: this n8n has no such type and version`);
+				const known = new Set(candidates.flatMap((d) => d.properties.map((p) => p.name)));
+				for (const parameter of Object.keys(node.parameters)) assert.ok(known.has(parameter), `${what}: unknown parameter "${parameter}"`);
+				const credentialTypes = new Set(candidates.flatMap((d) => (d.credentials ?? []).map((c) => c.name)));
+				for (const type of Object.keys(node.credentials ?? {})) assert.ok(credentialTypes.has(type), `${what}: unknown credential type "${type}"`);
+			}
+			await n8n.importWorkflow({ ...(workflow as unknown as WorkflowJson), id: `example${String(examples.indexOf(file)).padStart(9, '0')}` });
+		}
 	});
 
 	test('credentials import under their type names', async () => {

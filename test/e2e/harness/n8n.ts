@@ -122,6 +122,14 @@ export interface WorkflowJson {
 	[key: string]: unknown;
 }
 
+/** What `n8n export:nodes` says of a node type (the parts the tests read). */
+export interface NodeDescription {
+	name: string;
+	version: number | number[];
+	properties: Array<{ name: string; displayOptions?: unknown }>;
+	credentials?: Array<{ name: string }>;
+}
+
 export interface CredentialJson {
 	id: string;
 	name: string;
@@ -573,11 +581,15 @@ export class N8nInstance {
 
 	/** `n8n export:nodes`: the names of every node type n8n loads (ours appear as `<package>.<node>`). */
 	async exportNodeTypes(): Promise<string[]> {
+		return [...new Set((await this.exportNodeDescriptions()).map((d) => d.name))].sort();
+	}
+
+	/** `n8n export:nodes`: every node description n8n loads (one per type and version group). */
+	async exportNodeDescriptions(): Promise<NodeDescription[]> {
 		const file = join(this.userFolder, 'harness', `nodes-${++this.fileCounter}.json`);
 		mkdirSync(join(this.userFolder, 'harness'), { recursive: true });
 		await this.cli(['export:nodes', `--output=${file}`]);
-		const described = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string }>;
-		return [...new Set(described.map((d) => d.name))].sort();
+		return JSON.parse(readFileSync(file, 'utf8')) as NodeDescription[];
 	}
 
 	/** Everything n8n printed so far (CLI commands and server), including the harness's own `[harness]` lines. */
