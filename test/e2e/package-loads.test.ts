@@ -48,6 +48,7 @@ describe('the packed package in a real n8n', { timeout: 40 * 60_000 }, () => {
 		const descriptions = await n8n.exportNodeDescriptions();
 		const examples = readdirSync(join(repoRoot, 'examples')).filter((f) => f.endsWith('.json'));
 		assert.ok(examples.includes('slack-approval.json') && examples.includes('email-approval.json'));
+		const imports: WorkflowJson[] = [];
 		for (const file of examples) {
 			const workflow = JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as {
 				nodes: Array<{ name: string; type: string; typeVersion: number; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>;
@@ -61,8 +62,9 @@ describe('the packed package in a real n8n', { timeout: 40 * 60_000 }, () => {
 				const credentialTypes = new Set(candidates.flatMap((d) => (d.credentials ?? []).map((c) => c.name)));
 				for (const type of Object.keys(node.credentials ?? {})) assert.ok(credentialTypes.has(type), `${what}: unknown credential type "${type}"`);
 			}
-			await n8n.importWorkflow({ ...(workflow as unknown as WorkflowJson), id: `example${String(examples.indexOf(file)).padStart(9, '0')}` });
+			imports.push({ ...(workflow as unknown as WorkflowJson), id: `example${String(examples.indexOf(file)).padStart(9, '0')}` });
 		}
+		await n8n.importWorkflows(imports);
 	});
 
 	test('credentials import under their type names', async () => {

@@ -363,11 +363,18 @@ export class N8nInstance {
 
 	/** `n8n import:workflow`; the JSON needs a fixed `id` so tests can publish it and find its executions. */
 	async importWorkflow(workflow: WorkflowJson): Promise<string> {
-		this.assertStopped('importWorkflow');
-		if (typeof workflow.id !== 'string' || workflow.id === '') throw new Error('importWorkflow: the workflow JSON needs a fixed string `id`');
-		const file = this.writeTempJson('workflow', [workflow]);
-		await this.cli(['import:workflow', `--input=${file}`]);
+		await this.importWorkflows([workflow]);
 		return workflow.id;
+	}
+
+	/** Several workflows in one `n8n import:workflow` (each CLI start costs seconds). */
+	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
+		this.assertStopped('importWorkflow');
+		for (const workflow of workflows) {
+			if (typeof workflow.id !== 'string' || workflow.id === '') throw new Error('importWorkflow: the workflow JSON needs a fixed string `id`');
+		}
+		const file = this.writeTempJson('workflow', workflows);
+		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
 	/** `n8n publish:workflow` (active + activeVersionId), so `start()` activates its trigger. */

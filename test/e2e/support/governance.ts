@@ -160,7 +160,7 @@ export async function prepareN8n(tarball: string, credentials: CredentialJson[],
 	const n8n = await N8nInstance.create();
 	await n8n.installPackage(tarball);
 	await n8n.importCredentials(credentials);
-	for (const workflow of workflows) await n8n.importWorkflow(workflow);
+	await n8n.importWorkflows(workflows);
 	for (const id of publish) await n8n.publish(id);
 	return n8n;
 }
