@@ -7,10 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { type CredentialJson, type N8nInstance, waitFor, type WorkflowJson } from './harness/n8n';
+import { type N8nInstance, waitFor, type WorkflowJson } from './harness/n8n';
 import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
@@ -24,47 +21,7 @@ import {
 	stopWorld,
 	type World,
 } from './support/governance';
-
-const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
-
-interface Mail {
-	to: string;
-	subject: string;
-	html: string;
-	actionId: string;
-	approveUrl: string;
-	rejectUrl: string;
-}
-
-/** A local SMTP server that keeps every message, parsed. */
-async function startMailbox(): Promise<{ port: number; mails: Mail[]; stop: () => Promise<void> }> {
-	const mails: Mail[] = [];
-	const server = new SMTPServer({
-		authOptional: true,
-		disabledCommands: ['STARTTLS', 'AUTH'],
-		logger: false,
-		onData(stream, _session, callback) {
-			simpleParser(stream)
-				.then((parsed) => {
-					const html = typeof parsed.html === 'string' ? parsed.html : '';
-					const links = [...html.matchAll(/href="([^"]*\/webhook-waiting\/[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
-					mails.push({
-						to: (Array.isArray(parsed.to) ? parsed.to : [parsed.to]).map((a) => a?.text ?? '').join(', '),
-						subject: parsed.subject ?? '',
-						html,
-						actionId: /Action: ([A-Za-z0-9_-]+)/.exec(html)?.[1] ?? '',
-						approveUrl: links.find((l) => /[?&]approved=true/.test(l)) ?? '',
-						rejectUrl: links.find((l) => /[?&]approved=false/.test(l)) ?? '',
-					});
-					callback();
-				})
-				.catch((error: Error) => callback(error));
-		},
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.server.address() as AddressInfo).port;
-	return { port, mails, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { BROWSER, type Mailbox, smtpCredential, startMailbox } from './support/mailbox';
 
 describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { timeout: 15 * 60_000 }, () => {
 	let world: World;
@@ -72,13 +29,13 @@ describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { t
 	let n8n: N8nInstance;
 	let workflow: WorkflowJson;
 	let fund: AutoApprovalFund;
-	let mailbox: Awaited<ReturnType<typeof startMailbox>>;
+	let mailbox: Mailbox;
 
 	before(async () => {
 		[world, mailbox] = await Promise.all([startWorld('qredoMail'), startMailbox()]);
 		sandbox = world.sandbox;
 		fund = await demo.createAutoApprovalFund(sandbox.creds, sandbox.creds.qredoApiV2.apiKeyId, 'e-mail approval v2');
-		const smtp: CredentialJson = { id: 'qredoMailSmtp', name: 'Local SMTP', type: 'smtp', data: { user: '', password: '', host: '127.0.0.1', port: mailbox.port, secure: false, disableStartTls: true } };
+		const smtp = smtpCredential(mailbox);
 		const approver = world.credentials.find((c) => c.id === world.ids.approverV2);
 		assert.ok(approver);
 		workflow = demo.exampleWorkflow('email-approval.json', {

@@ -370,6 +370,7 @@ export class N8nInstance {
 	/** Several workflows in one `n8n import:workflow` (each CLI start costs seconds). */
 	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
 		this.assertStopped('importWorkflow');
+		if (workflows.length === 0) return;
 		for (const workflow of workflows) {
 			if (typeof workflow.id !== 'string' || workflow.id === '') throw new Error('importWorkflow: the workflow JSON needs a fixed string `id`');
 		}
