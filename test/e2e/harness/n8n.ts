@@ -468,6 +468,13 @@ export class N8nInstance {
 		return { ...result, forced };
 	}
 
+	/** The owner's session cookie (`name=value`), logging in first if needed: for a browser driven by a script. */
+	async sessionCookie(): Promise<string> {
+		if (!this.authCookie) await this.rest('GET', '/login');
+		if (!this.authCookie) throw new Error('no session cookie after logging in');
+		return this.authCookie;
+	}
+
 	/** SIGKILL to the whole process group, as a crash or an OOM kill would: no graceful shutdown. */
 	async kill(): Promise<void> {
 		const child = this.server;
