@@ -18,7 +18,11 @@ import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors
 import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from './agentIdentity';
 
 export type Decision = 'approve' | 'reject' | 'abstain';
-export type DecisionOutcome = 'approved' | 'rejected' | 'abstained' | 'alreadyDecided';
+/**
+ * `expired`: the action can no longer be decided (it expired, e.g. while a human was being asked); nothing was sent.
+ * It is an outcome, not an error, so a workflow can route it (to an alert, say) like any other.
+ */
+export type DecisionOutcome = 'approved' | 'rejected' | 'abstained' | 'alreadyDecided' | 'expired';
 
 /** Signs with a BLS key it never reveals: the key lives only in this closure (JSON and logs show the public key). */
 export interface ApproverSigner {
@@ -223,18 +227,19 @@ function expiredDetail(actionId: string, expiresAt: number, now: () => number): 
 	return `action ${actionId} expired at ${new Date(expiresAt * 1000).toISOString()}, ${nowSeconds(now) - expiresAt} s ago`;
 }
 
-/** Decided → an alreadyDecided record; not pending or expired → a refusal; otherwise undefined (go on). */
+/** Decided → an alreadyDecided record; expired → an expired record; another status → a refusal; else undefined (go on). */
 function triggerCheck(input: DecideInput, now: () => number): RecordFields | undefined {
 	const action = input.action;
 	if (!action) return undefined;
 	if (action.status === 'approved' || action.status === 'rejected') {
 		return { outcome: 'alreadyDecided', actionStatus: action.status, detail: `the trigger item says the action is already ${action.status}` };
 	}
+	if (action.status === 'expired') return { outcome: 'expired', actionStatus: 'expired', detail: `the trigger item says action ${input.actionId} expired` };
 	if (action.status !== undefined && action.status !== 'pending') {
 		throw new QredoInputError('actionId', 'a pending action', `action ${input.actionId} is ${action.status} according to the trigger item`);
 	}
 	if (action.expiresAt !== undefined && nowSeconds(now) >= action.expiresAt) {
-		throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, action.expiresAt, now));
+		return { outcome: 'expired', actionStatus: 'expired', detail: expiredDetail(input.actionId, action.expiresAt, now) };
 	}
 	return undefined;
 }
@@ -389,12 +394,18 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 				...(sent ?? {}),
 			});
 		}
+		const expired =
+			status === 'expired'
+				? `Qredo says action ${input.actionId} is expired (status ${view.statusCode})`
+				: view.statusCode === 1 && expiresAt !== undefined && nowSeconds(now) >= expiresAt
+					? expiredDetail(input.actionId, expiresAt, now)
+					: undefined;
+		if (expired) {
+			return record({ outcome: 'expired', actionStatus: 'expired', serverStatus: view.httpStatus, serverResponse: scrubResponse(view.body), detail: expired, expiresAt: expiresAt ?? null, attempts, retriedAfter: failures });
+		}
 		if (view.statusCode !== 1) {
 			const shown = view.statusCode === undefined ? 'has no status' : `has status ${view.statusCode}${status && status !== 'unknown' ? ` (${status})` : ''}`;
 			throw new QredoInputError('actionId', 'a pending action (status 1)', `Qredo says action ${input.actionId} ${shown}`);
-		}
-		if (expiresAt !== undefined && nowSeconds(now) >= expiresAt) {
-			throw new QredoInputError('actionId', 'an unexpired action', expiredDetail(input.actionId, expiresAt, now));
 		}
 		if (view.messages.length === 0) {
 			throw new QredoTransportError('response', 'GET', `${base}/actions/${encodeURIComponent(input.actionId)}`, 'the pending action has no messages to sign');
@@ -485,6 +496,9 @@ async function decideV1(input: DecideV1Input, record: (fields: RecordFields) => 
 		} catch (error) {
 			const already = alreadyDecidedStatus(error);
 			if (already) return record(conflictFields(input.decision, error as QredoApiError, already, sent, attempts, failures));
+			if (error instanceof QredoApiError && error.status === 410) {
+				return record({ outcome: 'expired', actionStatus: 'expired', serverStatus: 410, serverResponse: { code: error.code, msg: error.msg }, detail: `Qredo says action ${input.actionId} expired (410)`, attempts, retriedAfter: failures, ...sent });
+			}
 			if (!isUncertainFailure(error)) throw error;
 			failures.push(failureSummary(attempts, error));
 			if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, error);

@@ -31,7 +31,7 @@ const LEDGER_KEY = 'delivery';
 /** The at-most-once seen-set of earlier versions; read once and turned into ledger entries. */
 const LEGACY_SEEN_KEY = 'seenActions';
 /** What a decision node outputs per action (the audit record), as far as the trigger needs to recognise it. */
-const DECISION_OUTCOMES = new Set(['approved', 'rejected', 'alreadyDecided', 'abstained']);
+const DECISION_OUTCOMES = new Set(['approved', 'rejected', 'alreadyDecided', 'abstained', 'expired']);
 
 /**
  * Triggers (workflow ID + node) whose last listener stopped because Qredo refused the credentials. n8n 2.41 calls

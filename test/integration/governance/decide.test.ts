@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
 import { approverFromKeys, decideAction, type DecideInput, type DecisionRecord } from '../../../lib/actions/decide';
 import { enrichV1Action, enrichV2Action, parseV1Frame, type PendingAction } from '../../../lib/feed/actions';
-import { QredoInputError } from '../../../lib/errors';
 import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/request';
 import { QredoApiError } from '../../../lib/wire/errors';
 import { type AdminAction, type DemoSandbox, sleep, startDemo, v2Tokens } from './support';
@@ -125,39 +124,39 @@ describe('decideAction v2 (Qredo API v2 key)', () => {
 		assert.deepEqual(counter.calls, []);
 	});
 
-	test('refuses an action closed because the transaction was decided by others (status 5)', async () => {
+	test('an action closed because the transaction was decided by others (status 5): reported expired, nothing signed', async () => {
 		const tx = await demo.admin.transfer(demo.creds);
-		// Alice and the agent's seat are enough: approve with Alice, then the v2 key approves → threshold 2 reached
+		// Alice rejects: the transfer cannot reach its threshold, so the v2 key's action closes (status 5)
 		const alice = tx.actions.find((a) => a.memberKind === 'human') as AdminAction;
 		await demo.admin.humanDecides(alice.actionId, 'reject');
 		const action = await demo.admin.actionFor(tx, demo.creds.qredoApiV2.apiKeyId);
 		assert.equal(action.status, 'expired');
-		await assert.rejects(decideAction(v2(action.actionId, 'approve')), (error: Error) => {
-			assert.ok(error instanceof QredoInputError);
-			assert.match(error.message, /^actionId: expected a pending action \(status 1\) \(Qredo says action .* has status 5 \(expired\)\)$/);
-			return true;
-		});
+		const record = await decideAction(v2(action.actionId, 'approve'));
+		assert.equal(record.outcome, 'expired');
+		assert.match(record.detail ?? '', /^Qredo says action .* is expired \(status 5\)$/);
+		assert.deepEqual(record.signatures, []);
 		assert.equal((await demo.admin.decisions(action.actionId)).length, 0, 'nothing was signed or sent');
 	});
 
-	test('refuses an expired action: by the sandbox clock (status 5), by the response expireTime, by the trigger item', async () => {
+	test('an expired action is reported expired, never signed: by the sandbox clock (status 5), by the response expireTime, by the trigger item', async () => {
 		const tx = await demo.admin.transfer(demo.creds, { expiresInSeconds: 1 });
 		const action = await demo.admin.actionFor(tx, demo.creds.qredoApiV2.apiKeyId);
 		await sleep(2100);
-		await assert.rejects(decideAction(v2(action.actionId, 'approve')), /status 5 \(expired\)/);
+		const byStatus = await decideAction(v2(action.actionId, 'approve'));
+		assert.equal(byStatus.outcome, 'expired');
+		assert.match(byStatus.detail ?? '', /status 5/);
 
 		const fresh = await v2Action();
 		const later = () => (fresh.expireTime + 5) * 1000;
-		await assert.rejects(decideAction(v2(fresh.actionId, 'approve', { now: later })), (error: Error) => {
-			assert.ok(error instanceof QredoInputError);
-			assert.match(error.message, /expected an unexpired action \(action .* expired at .*, 5 s ago\)/);
-			return true;
-		});
+		const byExpiry = await decideAction(v2(fresh.actionId, 'approve', { now: later }));
+		assert.equal(byExpiry.outcome, 'expired');
+		assert.match(byExpiry.detail ?? '', /^action .* expired at .*, 5 s ago$/);
+		assert.deepEqual(byExpiry.signatures, []);
 
 		const counter = countingRequest();
 		const trigger: Partial<PendingAction> = { actionId: fresh.actionId, protocol: 'v2', status: 'pending', expiresAt: Math.floor(Date.now() / 1000) - 1 };
-		await assert.rejects(decideAction(v2(fresh.actionId, 'approve', { action: trigger, request: counter.request })), /expected an unexpired action/);
-		assert.deepEqual(counter.calls, [], 'refused before any call');
+		assert.equal((await decideAction(v2(fresh.actionId, 'approve', { action: trigger, request: counter.request }))).outcome, 'expired');
+		assert.deepEqual(counter.calls, [], 'decided from the trigger item, before any call');
 		assert.equal((await demo.admin.decisions(fresh.actionId)).length, 0);
 		// and it is still pending: approve it for real
 		assert.equal((await decideAction(v2(fresh.actionId, 'approve', { action: { ...trigger, expiresAt: fresh.expireTime } }))).outcome, 'approved');
@@ -270,12 +269,25 @@ describe('decideAction v1 (Signing Agent identity, x-api-zkp)', () => {
 		assert.equal(again.actionStatus, 'rejected');
 	});
 
+	test('an action that expired at Qredo (410 on PUT or DELETE) is reported expired, not an error', async () => {
+		for (const decision of ['approve', 'reject'] as const) {
+			const tx = await demo.admin.withdraw(demo.creds, { expiresInSeconds: 1 });
+			const action = await demo.admin.actionFor(tx, demo.creds.agent.id);
+			await sleep(2100);
+			const record = await decideAction(v1(action.actionId, decision));
+			assert.equal(record.outcome, 'expired', `${decision}: ${JSON.stringify(record)}`);
+			assert.equal(record.serverStatus, 410);
+			assert.equal(record.attempts, 1);
+		}
+	});
+
 	test('refusals from the trigger item (not pending, expired) happen before any call; a closed action is a clear 409 error', async () => {
 		const action = await agentAction('transfer');
 		const counter = countingRequest();
 		const item = (extra: Partial<PendingAction>) => ({ action: { actionId: action.actionId, protocol: 'v1' as const, ...extra }, request: counter.request });
-		await assert.rejects(decideAction(v1(action.actionId, 'approve', item({ status: 'expired' }))), /^QredoInputError: actionId: expected a pending action \(action .* is expired according to the trigger item\)$/);
-		await assert.rejects(decideAction(v1(action.actionId, 'reject', item({ status: 'pending', expiresAt: 1_700_000_000 }))), /expected an unexpired action/);
+		assert.equal((await decideAction(v1(action.actionId, 'approve', item({ status: 'expired' })))).outcome, 'expired');
+		assert.equal((await decideAction(v1(action.actionId, 'reject', item({ status: 'pending', expiresAt: 1_700_000_000 })))).outcome, 'expired');
+		await assert.rejects(decideAction(v1(action.actionId, 'approve', item({ status: 'unknown' }))), /^QredoInputError: actionId: expected a pending action \(action .* is unknown according to the trigger item\)$/);
 		const decided = await decideAction(v1(action.actionId, 'approve', item({ status: 'approved' })));
 		assert.equal(decided.outcome, 'alreadyDecided');
 		assert.deepEqual(counter.calls, []);
