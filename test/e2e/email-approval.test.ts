@@ -12,6 +12,8 @@ import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
 	type CreatedAction,
+	createActions,
+	decisionReasons,
 	demo,
 	executionsData,
 	prepareN8n,
@@ -53,11 +55,7 @@ describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { t
 		await mailbox?.stop();
 	});
 
-	const create = async (rule: RuleCase, expiresInSeconds: number): Promise<CreatedAction> => {
-		const tx = await demo.createCase(sandbox.creds, fund, rule, expiresInSeconds);
-		const [action] = tx.actions;
-		return { actionId: action.actionId, txId: tx.txId, member: action.member, protocol: 'v2', rule, messageCount: action.messages.length };
-	};
+	const create = async (rule: RuleCase, expiresInSeconds: number): Promise<CreatedAction> => (await createActions(sandbox, fund, [rule], 0, expiresInSeconds))[0];
 
 	test('auto-approved by the rule; approved and rejected by the e-mail links; rejected at the deadline when nobody answers', async () => {
 		const [small, big] = [demo.ruleCases(sandbox.creds.operationsFund.wallets.ETH)[0], demo.ruleCases(sandbox.creds.operationsFund.wallets.ETH)[1]];
@@ -107,13 +105,8 @@ describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { t
 			return r.length === 4 && r.every((x) => x.status === 'success') ? r : undefined;
 		}, 'four successful executions', 60_000);
 		const data = await executionsData(n8n, rows.map((r) => r.id));
-		const reasons = new Map<string, string>();
-		for (const run of data.values()) {
-			for (const node of ['Approve (Rule)', 'Approve (Human)', 'Reject (Declined)', 'Reject (No Answer)']) {
-				const record = run.resultData.runData[node]?.[0]?.data?.main?.[0]?.[0]?.json as { actionId: string; reason: string } | undefined;
-				if (record) reasons.set(record.actionId, `${node}: ${record.reason}`);
-			}
-		}
+		const nodes = ['Approve (Rule)', 'Approve (Human)', 'Reject (Declined)', 'Reject (No Answer)'];
+		const reasons = new Map(decisionReasons(data, nodes).map(([actionId, node, reason]) => [actionId, `${node}: ${reason}`]));
 		assert.match(reasons.get(auto.actionId) ?? '', /^Approve \(Rule\): Rule: 1\.5 ETH within the limit/);
 		assert.match(reasons.get(yes.actionId) ?? '', /^Approve \(Human\): Approved by treasury-approver@example\.com \(e-mail\) at \d{4}-/);
 		assert.match(reasons.get(no.actionId) ?? '', /^Reject \(Declined\): Declined by treasury-approver@example\.com \(e-mail\) at \d{4}-/);

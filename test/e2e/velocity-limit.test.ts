@@ -10,6 +10,8 @@ import {
 	assertDecidedOnceCorrectly,
 	type AutoApprovalFund,
 	type CreatedAction,
+	createActions,
+	decisionReasons,
 	demo,
 	executionsData,
 	prepareN8n,
@@ -72,9 +74,7 @@ describe('velocity limit with an n8n Data Table in a real n8n', { timeout: 15 * 
 	const withdraw = async (eth: number, expect: 'approve' | 'reject', label: string): Promise<CreatedAction> => {
 		const base = demo.ruleCases(sandbox.creds.operationsFund.wallets.ETH)[0];
 		const rule: RuleCase = { ...base, amount: eth * GWEI_PER_ETH, expect, label };
-		const tx = await demo.createCase(sandbox.creds, fund, rule, 600);
-		const [action] = tx.actions;
-		return { actionId: action.actionId, txId: tx.txId, member: action.member, protocol: 'v2', rule, messageCount: action.messages.length };
+		return (await createActions(sandbox, fund, [rule], 0, 600))[0];
 	};
 	const decided = (action: CreatedAction) =>
 		waitFor(async () => (await sandbox.decisions()).some((d) => d.actionId === action.actionId) || undefined, `a decision on ${action.rule.label}`, 90_000, 500);
@@ -114,12 +114,7 @@ describe('velocity limit with an n8n Data Table in a real n8n', { timeout: 15 * 
 			return r.length === 4 && r.every((x) => x.status === 'success') ? r : undefined;
 		}, 'four successful executions', 60_000);
 		const data = await executionsData(n8n, executions.map((r) => r.id));
-		const reasons = [...data.values()].flatMap((run) =>
-			['Approve (Within Limit)', 'Approve (Human)', 'Reject (Declined)'].flatMap((node) => {
-				const record = run.resultData.runData[node]?.[0]?.data?.main?.[0]?.[0]?.json as { actionId: string; reason: string } | undefined;
-				return record ? [[record.actionId, node, record.reason] as const] : [];
-			}),
-		);
+		const reasons = decisionReasons(data, ['Approve (Within Limit)', 'Approve (Human)', 'Reject (Declined)']);
 		const reasonOf = (action: CreatedAction) => reasons.find(([id]) => id === action.actionId);
 		assert.match(reasonOf(first)?.[2] ?? '', /^Velocity rule: 2 ETH brings the 24 h total of ETH to 2000000000 base units/);
 		assert.match(reasonOf(second)?.[2] ?? '', /to 4000000000 base units, within the limit$/);

@@ -174,10 +174,10 @@ export function mixedCases(sandbox: Sandbox, count: number): RuleCase[] {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Creates the cases on a single-approver fund, `paceMs` apart; returns the approver's action of each. */
-export async function createActions(sandbox: Sandbox, fund: AutoApprovalFund, cases: RuleCase[], paceMs = 0): Promise<CreatedAction[]> {
+export async function createActions(sandbox: Sandbox, fund: AutoApprovalFund, cases: RuleCase[], paceMs = 0, expiresInSeconds = 3600): Promise<CreatedAction[]> {
 	const created: CreatedAction[] = [];
 	for (const rule of cases) {
-		const tx = await demo.createCase(sandbox.creds, fund, rule);
+		const tx = await demo.createCase(sandbox.creds, fund, rule, expiresInSeconds);
 		assert.equal(tx.actions.length, 1, `a single-approver fund opens one action per transaction (${rule.label})`);
 		const [action] = tx.actions;
 		assert.ok(action.protocol === 'v1' || action.protocol === 'v2', `the approver is an agent or an API key, not ${action.protocol}`);
@@ -275,6 +275,16 @@ export function auditRecord(data: RunExecutionData): { node: 'Approve' | 'Reject
 		if (item) return { node, record: item.json };
 	}
 	throw new Error(`neither Approve nor Reject ran (ran: ${Object.keys(data.resultData.runData).join(', ')})`);
+}
+
+/** The audit records the named decision nodes output across executions: [actionId, node, reason]. */
+export function decisionReasons(data: Map<string, RunExecutionData>, nodes: string[]): Array<[string, string, string]> {
+	return [...data.values()].flatMap((run) =>
+		nodes.flatMap((node): Array<[string, string, string]> => {
+			const record = run.resultData.runData[node]?.[0]?.data?.main?.[0]?.[0]?.json as { actionId?: string; reason?: string } | undefined;
+			return record?.actionId ? [[record.actionId, node, record.reason ?? '']] : [];
+		}),
+	);
 }
 
 /** Median of a non-empty list. */
