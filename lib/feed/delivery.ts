@@ -359,6 +359,7 @@ export class ActionDelivery {
 	private giveUp(action: PendingAction, entry: Entry, reason: string): void {
 		entry.state = 'gaveUp';
 		this.live.delete(action.actionId);
+		this.prepareFailures.delete(action.actionId);
 		this.log('error', `action ${action.actionId}: given up: ${reason}`);
 		this.persist();
 		try {
