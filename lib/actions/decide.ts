@@ -347,16 +347,15 @@ function conflictFields(
 }
 
 /** The call could not be confirmed: Qredo may still apply it, so the error says so and never claims a decision. */
-function unconfirmed(input: DecideInput, attempts: number, failures: string[], last: unknown): Error {
-	const lastText = last instanceof Error ? last.message : String(last);
-	const error = new QredoTransportError(
+function unconfirmed(input: DecideInput, method: string, url: string, attempts: number, failures: string[], last: unknown): QredoTransportError {
+	const lastText = last instanceof Error ? `; last: ${last.message}` : '';
+	return new QredoTransportError(
 		last instanceof QredoTransportError ? last.kind : 'response',
-		input.protocol === 'v2' ? 'POST' : input.decision === 'approve' ? 'PUT' : 'DELETE',
-		input.protocol === 'v2' ? `${input.baseUrl.replace(/\/+$/, '')}/actions/${encodeURIComponent(input.actionId)}` : `${input.baseUrl.replace(/\/+$/, '')}/coreclient/action/${encodeURIComponent(input.actionId)}`,
-		`the ${input.decision} of action ${input.actionId} was not confirmed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${failures.join('; ')}); last: ${lastText}. Qredo still shows it pending or could not be asked; the action can be offered again`,
+		method,
+		url,
+		`the ${input.decision} of action ${input.actionId} was not confirmed after ${attempts} attempt${attempts === 1 ? '' : 's'} (${failures.join('; ')})${lastText}. Qredo still shows it pending or could not be asked; the action can be offered again`,
 		last instanceof QredoTransportError ? last.code : undefined,
 	);
-	return error;
 }
 
 async function decideV2(input: DecideV2Input, now: () => number, record: (fields: RecordFields) => DecisionRecord): Promise<DecisionRecord> {
@@ -366,6 +365,7 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 	const policy = decisionRetry(input.retry);
 	const client = { baseUrl: base, tokens: input.tokens, request: input.request };
 	const ours: ActionStatus = input.decision === 'approve' ? 'approved' : 'rejected';
+	const url = `${base}/actions/${encodeURIComponent(input.actionId)}`;
 	const failures: string[] = [];
 	let attempts = 0;
 	let sent: Pick<DecisionRecord, 'signatures' | 'messageDigests'> | undefined;
@@ -374,7 +374,7 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 		// Read before the first call and again after every uncertain failure: the action's state is the only truth.
 		const view = await getV2Action(client, input.actionId).catch((error: unknown) => {
 			if (attempts === 0) throw error;
-			throw unconfirmed(input, attempts, failures, error);
+			throw unconfirmed(input, 'POST', url, attempts, failures, error);
 		});
 		const status = view.statusCode === undefined ? undefined : (V2_STATUS_NAMES[view.statusCode] ?? 'unknown');
 		const expiresAt = earliest(view.expireTime, input.action?.expiresAt);
@@ -410,13 +410,12 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 		if (view.messages.length === 0) {
 			throw new QredoTransportError('response', 'GET', `${base}/actions/${encodeURIComponent(input.actionId)}`, 'the pending action has no messages to sign');
 		}
-		if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, failures[failures.length - 1]);
+		if (attempts >= policy.attempts) throw unconfirmed(input, 'POST', url, attempts, failures, undefined);
 		// v2 signs only messages[0], for approve and reject alike (§4.2); BLS signatures are deterministic.
 		if (!sent) {
 			const { signature, digest } = signVerified(approver, hexToBytes(view.messages[0], 'messages[0]'), 0);
 			sent = { signatures: [signature], messageDigests: [digest] };
 		}
-		const url = `${base}/actions/${encodeURIComponent(input.actionId)}`;
 		const statusCode = input.decision === 'approve' ? V2_APPROVE : V2_REJECT;
 		attempts++;
 		try {
@@ -501,7 +500,7 @@ async function decideV1(input: DecideV1Input, record: (fields: RecordFields) => 
 			}
 			if (!isUncertainFailure(error)) throw error;
 			failures.push(failureSummary(attempts, error));
-			if (attempts >= policy.attempts) throw unconfirmed(input, attempts, failures, error);
+			if (attempts >= policy.attempts) throw unconfirmed(input, input.decision === 'approve' ? 'PUT' : 'DELETE', url, attempts, failures, error);
 			await retryPause(policy, attempts - 1);
 		}
 	}

@@ -46,11 +46,6 @@ export function adoptServerClock(dateHeader: string | undefined, localMs = Date.
 	return skew;
 }
 
-/** "45 s behind" / "12 s ahead of" — for messages. */
-export function describeSkew(skewSeconds: number): string {
-	return skewSeconds > 0 ? `${skewSeconds} s behind` : `${-skewSeconds} s ahead of`;
-}
-
 /** Forgets the offset (tests). */
 export function resetServerClock(): void {
 	offsetMs = 0;

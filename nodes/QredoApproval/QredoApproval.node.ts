@@ -146,11 +146,11 @@ export class QredoApproval implements INodeType {
 				const given = String(this.getNodeParameter('actionId', itemIndex, '') ?? '').trim();
 				// The trigger item: the input item itself when it is one, else the one it descends from.
 				const direct = typeof items[itemIndex].json.actionId === 'string' && items[itemIndex].json.actionId !== '' ? items[itemIndex].json : undefined;
-				const lineage = direct || given ? undefined : lineageTriggerItem(this, itemIndex);
-				const source = direct ?? lineage?.json ?? (given ? lineageTriggerItem(this, itemIndex).json : undefined);
+				const traced = direct ? undefined : lineageTriggerItem(this, itemIndex);
+				const source = direct ?? traced?.json;
 				const actionId = given || (typeof source?.actionId === 'string' ? source.actionId : '');
 				if (!actionId) {
-					throw new NodeOperationError(node, `Action ID: expected the ID of a pending Qredo action; it is empty and ${lineage?.problem ?? 'the item carries none'}`, {
+					throw new NodeOperationError(node, `Action ID: expected the ID of a pending Qredo action; it is empty and ${traced?.problem ?? 'the item carries none'}`, {
 						itemIndex,
 						description: 'Connect this node (directly or through other nodes) after a Qredo Trigger, or enter the action ID.',
 					});
