@@ -54,6 +54,12 @@ export interface FaultSettings {
 /** The malformed frames sent in turn: not JSON, a JSON array, an object without an id, a truncated object. */
 export const MALFORMED_FRAMES = ['this is not json', '[1,2,3]', '{"status":"pending","type":"ApproveTransfer"}', '{"id":"'];
 
+/** A forced 429 (always with Retry-After) or 5xx (with Retry-After when one is set). */
+function forcedError(status: number, retryAfterSeconds: number | undefined, reason: string): QredoHttpError {
+	if (status === 429) return tooManyRequests(reason, retryAfterSeconds ?? 1);
+	return new QredoHttpError(status, reason, undefined, retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {});
+}
+
 export class Faults {
 	failNext?: FailNextFault;
 	latencyMs = 0;
@@ -95,10 +101,7 @@ export class Faults {
 
 	/** The error a status rule answers with. */
 	ruleError(rule: FaultRule): QredoHttpError {
-		const reason = `sandbox fault injection: a forced ${rule.effect} ${rule.when ?? 'before'} the request was handled`;
-		if (rule.effect === 429) return tooManyRequests(reason, rule.retryAfterSeconds ?? 1);
-		const headers: Record<string, string> = rule.retryAfterSeconds !== undefined ? { 'Retry-After': String(rule.retryAfterSeconds) } : {};
-		return new QredoHttpError(rule.effect as number, reason, undefined, headers);
+		return forcedError(rule.effect as number, rule.retryAfterSeconds, `sandbox fault injection: a forced ${rule.effect} ${rule.when ?? 'before'} the request was handled`);
 	}
 
 	refuseFeeds(seconds: number, mode: 'status' | 'reset' = 'status'): void {
@@ -135,10 +138,7 @@ export class Faults {
 		if (!fault || !this.inScope(fault.scope, kind)) return undefined;
 		fault.remaining -= 1;
 		if (fault.remaining <= 0) this.failNext = undefined;
-		const reason = 'sandbox fault injection: this request was answered with a forced error';
-		if (fault.status === 429) return tooManyRequests(reason, fault.retryAfterSeconds ?? 1);
-		const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
-		return new QredoHttpError(fault.status, reason, undefined, headers);
+		return forcedError(fault.status, fault.retryAfterSeconds, 'sandbox fault injection: this request was answered with a forced error');
 	}
 
 	/** The frames to send for one real frame, with duplicate and malformed faults applied. */
