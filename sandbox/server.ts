@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from '../lib/vendor/ws';
 import { authenticate } from './auth';
@@ -29,6 +30,14 @@ export { consoleLogger, silentLogger } from './options';
 export interface StartSandboxOptions extends SandboxOptions {
 	/** More route modules (register(router, ctx) functions), e.g. test-only routes. */
 	extraRoutes?: RouteModule[];
+	/** Serve https:// and wss:// with this certificate (PEM), as Qredo does; the URLs then use `tlsHostname` if given. */
+	tls?: { key: string | Buffer; cert: string | Buffer; hostname?: string };
+	/**
+	 * Serve Qredo's surfaces only to these peer addresses (a firewall in front of Qredo, e.g. that lets in only the
+	 * egress proxy's outgoing address); other peers' requests and upgrades get their connection closed, unanswered,
+	 * and are counted in `refusedPeers`. The admin API stays open to loopback: it is the test's control channel.
+	 */
+	allowedPeers?: string[];
 }
 
 export interface RunningSandbox {
@@ -41,6 +50,10 @@ export interface RunningSandbox {
 	context: SandboxContext;
 	/** Everything a client needs to talk to the demo world; only with `seed: 'demo'`. */
 	credentials?: SandboxCredentials;
+	/** Requests and upgrades to Qredo's surfaces (not the admin API), by peer address. */
+	servedPeers: Map<string, number>;
+	/** Requests and upgrades refused because their peer is not in `allowedPeers`, by peer address. */
+	refusedPeers: Map<string, number>;
 	stop(): Promise<void>;
 }
 
@@ -57,7 +70,9 @@ function hostOf(req: IncomingMessage): string {
 }
 
 export async function startSandbox(input: StartSandboxOptions = {}): Promise<RunningSandbox> {
-	const options = resolveOptions(input);
+	const { extraRoutes, tls, allowedPeers, ...sandboxOptions } = input;
+	const options = resolveOptions(sandboxOptions);
+	const scheme = tls ? 'https' : 'http';
 	const log = options.logger;
 	// The admin API can put the sandbox's clock ahead or behind (POST /sandbox/admin/clock): what a client with a
 	// drifted clock meets. Everything, the Date header included, reads this one clock.
@@ -90,9 +105,21 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		zkpSeen: new Map(),
 	};
 	const router = new Router();
-	for (const register of [...routeModules, ...(input.extraRoutes ?? [])]) register(router, ctx);
+	for (const register of [...routeModules, ...(extraRoutes ?? [])]) register(router, ctx);
 
 	const wss = new WebSocketServer({ noServer: true });
+	const servedPeers = new Map<string, number>();
+	const refusedPeers = new Map<string, number>();
+	const allowed = allowedPeers === undefined ? undefined : new Set(allowedPeers.map((peer) => peer.replace(/^::ffff:/, '')));
+	/** The firewall: false (and the connection closed) for a peer that may not reach Qredo's surfaces. */
+	function admitted(socket: Socket): boolean {
+		const peer = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+		const tally = allowed && !allowed.has(peer) ? refusedPeers : servedPeers;
+		tally.set(peer, (tally.get(peer) ?? 0) + 1);
+		if (tally === servedPeers) return true;
+		socket.destroy();
+		return false;
+	}
 	const sockets = new Set<Socket>();
 
 	/** Checks the request against the route's auth scheme (throws Qredo's 401 shape) and builds what the route receives. */
@@ -119,9 +146,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		let status = 500;
 		try {
 			const host = hostOf(req);
-			const url = new URL(`http://${host}${req.url ?? '/'}`);
+			const url = new URL(`${scheme}://${host}${req.url ?? '/'}`);
 			const isAdmin = url.pathname === ADMIN_BASE || url.pathname.startsWith(ADMIN_BASE + '/');
 			if (isAdmin && !isLoopback(req.socket.remoteAddress)) throw forbidden('admin API: expected a request from the loopback interface');
+			if (!isAdmin && !admitted(req.socket)) {
+				status = 0;
+				return;
+			}
 			// The whole request is in before any fault applies: a client that dies while its request is held (delayMs)
 			// leaves a request the server still handles, as a real one would.
 			const rawBody = await readRawBody(req);
@@ -143,7 +174,7 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 				throw new QredoHttpError(405, `method: expected ${match.allowed.join(' or ')} for ${url.pathname}`, undefined, { Allow: match.allowed.join(', ') });
 			}
 			if (match.kind !== 'http') throw notFound(`path: no ${method} route for ${url.pathname}`);
-			const fullUrl = `http://${host}${req.url ?? '/'}`;
+			const fullUrl = `${scheme}://${host}${req.url ?? '/'}`;
 			const request = authenticatedRequest(req, url, match, { method, fullUrl, headers: req.headers, rawBody, query: url.searchParams }, req.headers['content-type']);
 			const result = await match.handler(request);
 			if (!isAdmin && (await applyRule(faults.takeRule(method, url.pathname, 'after'), req))) {
@@ -170,7 +201,8 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 	async function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
 		try {
 			const host = hostOf(req);
-			const url = new URL(`http://${host}${req.url ?? '/'}`);
+			const url = new URL(`${scheme}://${host}${req.url ?? '/'}`);
+			if (!admitted(socket)) return;
 			const match = router.match('GET', url.pathname, true);
 			if (!match || match.kind !== 'ws') throw notFound(`path: no websocket endpoint at ${url.pathname}`);
 			const refusedMs = faults.feedsRefusedFor();
@@ -188,7 +220,7 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 			state.sweep();
 			const rawBody = Buffer.alloc(0);
 			// Signed websocket URLs use the ws scheme (§1.3: "the wss:// URL").
-			const request = authenticatedRequest(req, url, match, { method: 'GET', fullUrl: `ws://${host}${req.url ?? '/'}`, headers: req.headers, rawBody, query: url.searchParams }, undefined);
+			const request = authenticatedRequest(req, url, match, { method: 'GET', fullUrl: `${tls ? 'wss' : 'ws'}://${host}${req.url ?? '/'}`, headers: req.headers, rawBody, query: url.searchParams }, undefined);
 			wss.handleUpgrade(req, socket, head, (ws) => match.handler(ws, request));
 			log.info('upgrade', { path: url.pathname, status: 101 });
 		} catch (error) {
@@ -199,12 +231,13 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		}
 	}
 
-	const server = createServer((req, res) => {
+	const onRequest = (req: IncomingMessage, res: ServerResponse) => {
 		res.setHeader('Date', new Date(now()).toUTCString());
 		void handleHttp(req, res);
-	});
+	};
+	const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, onRequest) : createServer(onRequest);
 	server.on('upgrade', (req, socket: Socket, head) => void handleUpgrade(req, socket, head));
-	server.on('connection', (socket) => {
+	server.on('connection', (socket: Socket) => {
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
@@ -220,8 +253,8 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 	const address = server.address() as AddressInfo;
 	// Bound to every interface: local clients reach it on loopback.
 	const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-	const shownHost = reachable.includes(':') ? `[${reachable}]` : reachable;
-	const url = `http://${shownHost}:${address.port}`;
+	const shownHost = tls?.hostname ?? (reachable.includes(':') ? `[${reachable}]` : reachable);
+	const url = `${scheme}://${shownHost}:${address.port}`;
 
 	const sweepTimer = setInterval(() => state.sweep(), options.sweepIntervalMs || 1000);
 	sweepTimer.unref();
@@ -240,5 +273,5 @@ export async function startSandbox(input: StartSandboxOptions = {}): Promise<Run
 		}));
 
 	log.info('sandbox listening', { url });
-	return { url, port: address.port, host: address.address, urls: sandboxUrls(url), state, context: ctx, credentials, stop };
+	return { url, port: address.port, host: address.address, urls: sandboxUrls(url), state, context: ctx, credentials, servedPeers, refusedPeers, stop };
 }

@@ -33,6 +33,14 @@ if (missing.length === suites.length) {
 	process.exit(1);
 }
 let failed = false;
+// The integration and e2e suites run a real proxy, Redis and PostgreSQL (Debian's packages); installed once, up front.
+if (suites.some((suite) => suite !== 'unit')) {
+	const deps = spawnSync(process.execPath, [path.join(__dirname, 'system-deps.js'), 'ensure'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+	if (deps.status !== 0) {
+		console.log('\n# the system services the tests need could not be installed (see above)\n');
+		process.exit(1);
+	}
+}
 for (const suite of suites) {
 	const files = collect(path.join(root, 'build/test', suite));
 	if (files.length === 0) continue;

@@ -10,11 +10,31 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { QredoInputError } from '../errors';
 import { adoptServerClock } from '../auth/serverClock';
+import { checkEgress, EgressBlockedError, routeFor } from '../transport/outbound';
 import { parseRetryAfter } from '../transport/request';
 import { WebSocket, type RawData } from '../vendor/ws';
 import { QredoApiError, redactUrl } from '../wire/errors';
 
 export type FeedState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed';
+
+/** What the client can say about itself without reading logs (the trigger's health view). Times in ms since the epoch. */
+export interface FeedStatus {
+	state: FeedState | 'idle';
+	/** when the current state began */
+	stateSince?: number;
+	/** when the current connection opened; undefined while not connected */
+	connectedSince?: number;
+	/** when the feed was last lost, or first tried; undefined while connected */
+	downSince?: number;
+	/** the last frame, ping or pong from Qredo */
+	lastTrafficAt?: number;
+	/** text frames received since start() */
+	frames: number;
+	/** failed attempts and lost connections since start() */
+	reconnects: number;
+	/** why the last attempt or connection ended (no secrets: URLs are redacted, headers never included) */
+	lastError?: string;
+}
 
 /** n8n's logger fits this shape, and so does `console`. */
 export interface FeedLogger {
@@ -114,7 +134,7 @@ export function isAuthRejection(error: unknown): boolean {
  * Network failures, timeouts, 5xx, 429, other 4xx and close codes are transient: the client keeps trying.
  */
 export function isFatalFeedError(error: unknown): boolean {
-	return isAuthRejection(error) || error instanceof QredoInputError;
+	return isAuthRejection(error) || error instanceof QredoInputError || error instanceof EgressBlockedError;
 }
 
 const DEFAULT_BACKOFF: Required<FeedBackoff> = { initialMs: 500, maxMs: 60_000, factor: 2, jitter: 0.2, resetAfterMs: 30_000 };
@@ -195,6 +215,14 @@ export class FeedClient {
 	private idleTimer: NodeJS.Timeout | undefined;
 	private healthyTimer: NodeJS.Timeout | undefined;
 
+	private stateSince: number | undefined;
+	private connectedSince: number | undefined;
+	private downSince: number | undefined;
+	private lastTrafficAt: number | undefined;
+	private frames = 0;
+	private reconnects = 0;
+	private lastError: string | undefined;
+
 	private readonly opened: Promise<void>;
 	private resolveOpened!: () => void;
 	private rejectOpened!: (error: Error) => void;
@@ -245,6 +273,20 @@ export class FeedClient {
 		return this.state;
 	}
 
+	/** The health view: state, since when, traffic, reconnects and the last error. */
+	status(): FeedStatus {
+		return {
+			state: this.state ?? 'idle',
+			stateSince: this.stateSince,
+			connectedSince: this.connectedSince,
+			downSince: this.downSince,
+			lastTrafficAt: this.lastTrafficAt,
+			frames: this.frames,
+			reconnects: this.reconnects,
+			lastError: this.lastError,
+		};
+	}
+
 	/** Stops for good: cancels timers and closes the socket. Idempotent; resolves once the socket is closed. */
 	stop(): Promise<void> {
 		if (this.stopping) return this.stopping;
@@ -260,6 +302,15 @@ export class FeedClient {
 	}
 
 	private setState(state: FeedState, detail: string): void {
+		const now = Date.now();
+		if (state !== this.state) this.stateSince = now;
+		if (state === 'open') {
+			this.connectedSince = now;
+			this.downSince = undefined;
+		} else if (this.state === 'open' || this.state === undefined) {
+			this.connectedSince = undefined;
+			this.downSince = now;
+		}
 		this.state = state;
 		const line = `${this.name}: ${state} (${detail})`;
 		if (state === 'failed') this.log.error(line);
@@ -285,6 +336,7 @@ export class FeedClient {
 				dialTimer = setTimeout(() => reject(new Error(`dial() did not finish within ${this.dialTimeoutMs} ms`)), this.dialTimeoutMs);
 			});
 			target = await Promise.race([Promise.resolve().then(() => this.options.dial({ attempt, afterAuthRejection })), timeout]);
+			await checkEgress(target?.url);
 		} catch (error) {
 			if (generation === this.generation) this.attemptFailed(error);
 			return;
@@ -354,8 +406,12 @@ export class FeedClient {
 		}
 		if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new QredoInputError('dial().url', 'a ws:// or wss:// URL', `got ${url.protocol}`);
 		this.socketUrl = url.href;
+		// HTTP(S)_PROXY / NO_PROXY as n8n applies them (a CONNECT tunnel), or a direct socket through n8n's secure lookup
+		const route = routeFor(url, { upgrade: true, fresh: true });
 		try {
 			return new WebSocket(url.href, {
+				agent: route.agent,
+				...(route.lookup ? { lookup: route.lookup } : {}),
 				headers: target.headers,
 				handshakeTimeout: this.handshakeTimeoutMs,
 				maxPayload: MAX_FRAME_BYTES,
@@ -430,6 +486,7 @@ export class FeedClient {
 	}
 
 	private sawTraffic(socket: WebSocket): void {
+		this.lastTrafficAt = Date.now();
 		if (this.idleTimeoutMs === undefined) return;
 		clearTimeout(this.idleTimer);
 		this.idleTimer = setTimeout(() => this.kill(socket, `no frame, ping or pong for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
@@ -443,6 +500,7 @@ export class FeedClient {
 	}
 
 	private deliver(text: string): void {
+		this.frames++;
 		let result: void | Promise<void>;
 		try {
 			result = this.options.onMessage(text);
@@ -456,6 +514,7 @@ export class FeedClient {
 	/** One attempt or connection ended: stop on a fatal error, otherwise schedule the next attempt. */
 	private attemptFailed(error: unknown): void {
 		if (this.stopped || this.fatalError) return;
+		this.lastError = describe(error);
 		this.clearTimers();
 		let fatal: boolean;
 		try {
@@ -470,6 +529,7 @@ export class FeedClient {
 		}
 		this.previousWasAuthRejection = authRejected;
 		this.failures++;
+		this.reconnects++;
 		let delay = reconnectDelayMs(this.failures, this.backoff);
 		if (fatal) delay = 0; // an auth refusal is confirmed at once, with freshly dialled credentials
 		else if (error instanceof QredoApiError && error.retryAfterSeconds !== undefined) {
@@ -488,6 +548,7 @@ export class FeedClient {
 			? `${this.name} stopped: the server rejected the credentials twice in a row (${describe(error)}); check the credentials, then restart`
 			: `${this.name} stopped on a permanent error: ${describe(error)}`;
 		this.fatalError = new FeedFatalError(message, error);
+		this.lastError = describe(error);
 		this.generation++;
 		this.clearTimers();
 		const socket = this.socket;

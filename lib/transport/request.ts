@@ -12,6 +12,7 @@ import { partnerHeaders, type NonceSource } from '../auth/partnerApi';
 import { httpMethod, parseUrl } from '../auth/requestParts';
 import { adoptServerClock, clockSkewSeconds } from '../auth/serverClock';
 import { QredoApiError, QredoTransportError } from '../wire/errors';
+import { checkEgress, describeProxy, EgressBlockedError, routeFor } from './outbound';
 
 /** What the transport needs from a Qredo API v2 token source (QredoV2TokenSource implements it). */
 export interface QredoV2Tokens {
@@ -108,6 +109,7 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT. In x-nonce mode the signing and the
 		// exchange of one key take turns, so this process's nonces reach Qredo in the order they were issued.
 		const attempt = async () => {
+			await egressAllowed(method, url);
 			const headers = await authenticate(auth, { method, url, body });
 			const result = await send({ method, url, body, headers: requestHeaders(method, url, body, headers), timeoutMs, idempotent, signal }).then(
 				(response) => ({ response }),
@@ -117,7 +119,9 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		};
 		const { authHeaders, outcome } = auth.kind === 'partner' && auth.nonce !== undefined ? await inNonceLane(auth.apiKey, attempt) : await attempt();
 		if ('error' in outcome) {
-			const retryable = outcome.error.kind === 'network' || outcome.error.kind === 'timeout';
+			// a proxy that refuses us (EPROXYAUTH, EPROXYREFUSED) will refuse the retry too
+			const proxyRefusal = outcome.error.code?.startsWith('EPROXY') === true;
+			const retryable = (outcome.error.kind === 'network' || outcome.error.kind === 'timeout') && !proxyRefusal;
 			if (retryable && idempotent && retried5xx < policy.max5xxRetries) {
 				await delay(backoffMs(policy, retried5xx++), signal);
 				continue;
@@ -175,6 +179,16 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 			continue;
 		}
 		throw failure();
+	}
+}
+
+/** n8n's egress policy, checked before every attempt; a refusal is final (QredoTransportError kind 'egress'). */
+async function egressAllowed(method: string, url: string): Promise<void> {
+	try {
+		await checkEgress(url);
+	} catch (error) {
+		if (error instanceof EgressBlockedError) throw new QredoTransportError('egress', method, url, error.message);
+		throw error;
 	}
 }
 
@@ -301,7 +315,7 @@ interface Exchange {
 function send(exchange: Exchange): Promise<RawResponse> {
 	const { method, url } = exchange;
 	const target = new URL(url);
-	const client = target.protocol === 'https:' ? https : http;
+	let proxyNote = '';
 	return new Promise<RawResponse>((resolve, reject) => {
 		let settled = false;
 		const finish = (outcome: () => void) => {
@@ -321,17 +335,22 @@ function send(exchange: Exchange): Promise<RawResponse> {
 		let request: http.ClientRequest | undefined;
 		let buildError: NodeJS.ErrnoException | undefined;
 		try {
+			// A stale keep-alive socket can reset a request the server never saw; for a call we may not retry, a fresh
+			// connection removes that doubt.
+			const route = routeFor(target, { fresh: !exchange.idempotent });
+			const viaProxy = route.absoluteForm;
+			const client = (viaProxy?.protocol ?? target.protocol) === 'https:' ? https : http;
 			request = client.request({
 				method,
-				protocol: target.protocol,
-				hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
-				port: target.port === '' ? undefined : Number(target.port),
-				path: target.pathname + target.search,
-				headers: exchange.headers,
-				// A stale keep-alive socket can reset a request the server never saw; for a call we may not retry,
-				// a fresh connection removes that doubt.
-				agent: exchange.idempotent ? undefined : false,
+				hostname: viaProxy?.hostname ?? target.hostname.replace(/^\[(.*)\]$/, '$1'),
+				port: viaProxy?.port ?? (target.port === '' ? undefined : Number(target.port)),
+				// through a proxy in absolute form the request line carries the whole URL
+				path: viaProxy ? target.href : target.pathname + target.search,
+				headers: viaProxy ? { ...exchange.headers, ...viaProxy.headers } : exchange.headers,
+				agent: route.agent,
+				lookup: route.lookup,
 			});
+			if (route.proxy) proxyNote = ` via proxy ${describeProxy(route.proxy)}`;
 		} catch (error) {
 			buildError = error as NodeJS.ErrnoException;
 		}
@@ -344,7 +363,10 @@ function send(exchange: Exchange): Promise<RawResponse> {
 		const timer = setTimeout(() => fail('timeout', `no complete answer within ${exchange.timeoutMs} ms`), exchange.timeoutMs);
 		exchange.signal?.addEventListener('abort', onAbort, { once: true });
 
-		request.on('error', (error: NodeJS.ErrnoException) => fail('network', `request failed (${error.code ?? 'network error'})`, error.code));
+		request.on('error', (error: NodeJS.ErrnoException) =>
+			// a proxy's own refusal names the proxy (never its credentials); other errors name the system code
+			fail('network', error.code?.startsWith('EPROXY') ? error.message : `request failed (${error.code ?? 'network error'})${proxyNote}`, error.code),
+		);
 		request.on('response', (response) => {
 			const chunks: Buffer[] = [];
 			let size = 0;
@@ -357,11 +379,15 @@ function send(exchange: Exchange): Promise<RawResponse> {
 			response.on('close', () => {
 				if (!response.complete) fail('network', 'connection closed before the answer was complete');
 			});
-			response.on('end', () =>
+			response.on('end', () => {
+				if (response.statusCode === 407 && proxyNote !== '') {
+					fail('network', `the proxy${proxyNote.replace(' via proxy', '')} asks for authentication (HTTP 407): put user:password in the proxy URL`, 'EPROXYAUTH');
+					return;
+				}
 				finish(() =>
 					resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') }),
-				),
-			);
+				);
+			});
 		});
 		request.end(exchange.body);
 	});

@@ -162,7 +162,8 @@ export class QredoApiError extends Error {
 	}
 }
 
-export type QredoTransportFailure = 'network' | 'timeout' | 'aborted' | 'response' | 'request';
+/** `egress`: n8n's outbound network policy (N8N_SSRF_*) does not allow the URL; never retried. */
+export type QredoTransportFailure = 'network' | 'timeout' | 'aborted' | 'response' | 'request' | 'egress';
 
 /**
  * The call did not produce a usable Qredo answer: the connection failed, timed out or was aborted, the request could

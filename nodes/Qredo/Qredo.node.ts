@@ -6,6 +6,7 @@ import { getAssets } from './methods/loadOptions';
 import { requestOptionsField } from './descriptions';
 import { properties } from './resources';
 import { router } from './router';
+import { adoptEgressFilter } from '../shared/egress';
 
 export class Qredo implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,6 +32,7 @@ export class Qredo implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		adoptEgressFilter(this.helpers);
 		return await router.call(this);
 	}
 }

@@ -11,6 +11,7 @@ import { decideAction, type Decision, type TriggerActionInfo } from '../../lib/a
 import { approverAccess, decisionTarget, type ApproverAccess } from '../shared/approverCredential';
 import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
 import { asNodeError } from '../shared/qredoErrors';
+import { adoptEgressFilter } from '../shared/egress';
 
 const DECISIONS: Record<string, Decision> = { approve: 'approve', reject: 'reject', abstain: 'abstain' };
 
@@ -122,6 +123,7 @@ export class QredoApproval implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		adoptEgressFilter(this.helpers);
 		const items = this.getInputData();
 		const node = this.getNode();
 		const output: INodeExecutionData[] = [];

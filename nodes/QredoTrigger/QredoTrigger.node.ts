@@ -25,6 +25,7 @@ import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
 import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
 import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
+import { adoptEgressFilter } from '../shared/egress';
 
 /** Static-data key of the delivery ledger (reassigned on every change: n8n only persists assignments). */
 const LEDGER_KEY = 'delivery';
@@ -244,6 +245,7 @@ export class QredoTrigger implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		adoptEgressFilter(this.helpers);
 		const node = this.getNode();
 		const manual = this.getMode() === 'manual';
 		let access: ApproverAccess;

@@ -93,7 +93,8 @@ export function asNodeError(node: INode, error: unknown, context: ErrorContext =
 			aborted: 'The execution was cancelled.',
 			response: 'Qredo answered with something other than what its API documents; nothing further was sent.',
 			request: 'The request could not be built from the given values.',
-			network: `Check that the ${context.surface ? SURFACE_NAMES[context.surface] : 'Qredo'} base URL of the ${context.credential ?? 'Qredo API'} credential's environment is reachable.`,
+			network: `Check that the ${context.surface ? SURFACE_NAMES[context.surface] : 'Qredo'} base URL of the ${context.credential ?? 'Qredo API'} credential's environment is reachable (through HTTPS_PROXY when one is set).`,
+			egress: "Allow the Qredo host in n8n's outbound network policy (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES).",
 		};
 		const hint = hints[error.kind];
 		return new NodeApiError(
