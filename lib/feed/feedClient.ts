@@ -81,6 +81,8 @@ export interface FeedClientOptions {
 	onStateChange?: (state: FeedState, detail: string) => void;
 	/** Called once when the client stops on a fatal error (state 'failed'). */
 	onFatal?: (error: FeedFatalError) => void;
+	/** Every failed attempt and lost connection, fatal or not, before the client decides what to do next. */
+	onAttemptFailed?: (error: unknown) => void;
 	/**
 	 * Decides which errors stop the client for good; replaces `isFatalFeedError` (call it to extend the default).
 	 * An HTTP 401/403 that it calls fatal is still retried once with a fresh dial before the client gives up.
@@ -515,6 +517,11 @@ export class FeedClient {
 	private attemptFailed(error: unknown): void {
 		if (this.stopped || this.fatalError) return;
 		this.lastError = describe(error);
+		try {
+			this.options.onAttemptFailed?.(error);
+		} catch (callbackError) {
+			this.log.error(`${this.name}: onAttemptFailed failed: ${describe(callbackError)}`);
+		}
 		this.clearTimers();
 		let fatal: boolean;
 		try {

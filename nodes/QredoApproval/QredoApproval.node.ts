@@ -12,6 +12,7 @@ import { approverAccess, decisionTarget, type ApproverAccess } from '../shared/a
 import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
 import { asNodeError } from '../shared/qredoErrors';
 import { adoptEgressFilter } from '../shared/egress';
+import { noteDecision } from '../shared/executionDecisions';
 
 const DECISIONS: Record<string, Decision> = { approve: 'approve', reject: 'reject', abstain: 'abstain' };
 
@@ -172,6 +173,7 @@ export class QredoApproval implements INodeType {
 					reason: this.getNodeParameter('reason', itemIndex, '') as string,
 					action,
 				});
+				noteDecision(this.customData, record.actionId, record.outcome);
 				output.push({ json: record as unknown as IDataObject, pairedItem: { item: itemIndex } });
 			} catch (caught) {
 				const error = asNodeError(node, caught, { itemIndex, credential: 'Qredo Approver API' });

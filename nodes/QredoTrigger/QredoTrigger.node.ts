@@ -20,12 +20,14 @@ import {
 import { ActionDelivery, type AttemptResult, type LedgerJson } from '../../lib/feed/delivery';
 import { decimalsFromScale, humanView } from '../../lib/feed/display';
 import { qredoRequest, type AuthScheme } from '../../lib/transport/request';
-import { FeedClient, FeedFatalError } from '../../lib/feed/feedClient';
+import { FeedClient, FeedFatalError, isAuthRejection, isFatalFeedError } from '../../lib/feed/feedClient';
+import { IncidentMonitor, type IncidentReport } from '../../lib/feed/incidents';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
 import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
 import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
 import { adoptEgressFilter } from '../shared/egress';
+import { notedDecision } from '../shared/executionDecisions';
 
 /** Static-data key of the delivery ledger (reassigned on every change: n8n only persists assignments). */
 const LEDGER_KEY = 'delivery';
@@ -40,8 +42,38 @@ const DECISION_OUTCOMES = new Set(['approved', 'rejected', 'alreadyDecided', 'ab
  * refused credential would be retried about every second, forever, and the activation error would flicker away.
  */
 const refusedTriggers = new Set<string>();
+/**
+ * The health of every active Qredo Trigger in this process (workflow ID + node), for the manual "Execute step" status
+ * view. In queue mode triggers run on the main process, and so do manual executions (unless offloaded to workers).
+ */
+const activeTriggers = new Map<string, () => IDataObject>();
+
+/** How long the manual status view waits for its own connection. */
+const STATUS_PROBE_SECONDS = 15;
 /** How long a re-activation after a refusal waits for the feed to open before it lets the client keep trying. */
 const REFUSAL_PROBE_MS = 20_000;
+
+/** What a team can do about each incident, shown as the failed execution's description. */
+const INCIDENT_HELP: Record<IncidentReport['kind'], string> = {
+	feedDown:
+		'Check that Qredo is reachable from n8n (HTTPS_PROXY / NO_PROXY, firewall, DNS) and Qredo\'s status. The trigger keeps reconnecting; actions that became pending meanwhile are offered when the feed is back.',
+	credentialsRefused:
+		'Check the Qredo Approver API credential (API key and secret or M-Pin identity, environment, URLs) and that the key is still enabled at Qredo. The trigger keeps trying at the Max Reconnect Delay.',
+	malformedFrames:
+		'Such frames are skipped: decide their actions in Qredo. Qredo\'s feed format may have changed; check for a newer n8n-nodes-qredo.',
+	detailsUnavailable:
+		'Rules should leave actions without details undecided (see the examples\' "Details Known?" check). Check the Qredo API credential\'s Partner API key.',
+};
+
+/** The failed execution that carries an incident report to the Error Workflow; `context.qredoIncident` is for routing. */
+export function incidentError(node: ReturnType<ITriggerFunctions['getNode']>, report: IncidentReport): NodeOperationError {
+	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+	const error = new NodeOperationError(node, report.message, {
+		description: report.state === 'open' ? INCIDENT_HELP[report.kind] : `Opened ${iso(report.openedAt)}, resolved ${iso(report.resolvedAt)}. Nothing left to do.`,
+	});
+	error.context.qredoIncident = { kind: report.kind, state: report.state, cause: report.cause, openedAt: iso(report.openedAt), resolvedAt: iso(report.resolvedAt), count: report.count };
+	return error;
+}
 
 /** Whether the item carries the action's details: a rule must treat "unavailable" as unknown, never as zero. */
 export type DetailsStatus = 'available' | 'unavailable' | 'notRequested';
@@ -67,8 +99,13 @@ export function actionItem(action: OfferedAction, nowMs: number, attempt = 1, de
 	};
 }
 
-/** Did this execution output a decision record for the action (Qredo Approve/Reject)? */
+/**
+ * Did this execution decide the action (Qredo Approve/Reject)? The execution's custom data says so in every mode; the
+ * node output (run data) is read too, for records made by earlier versions. In queue mode only custom data arrives.
+ */
 function decisionIn(run: IRun, actionId: string): string | undefined {
+	const noted = notedDecision(run.data?.resultData?.metadata, actionId);
+	if (noted !== undefined && DECISION_OUTCOMES.has(noted)) return noted;
 	const runData = run.data?.resultData?.runData ?? {};
 	for (const tasks of Object.values(runData)) {
 		for (const task of tasks ?? []) {
@@ -181,12 +218,36 @@ export class QredoTrigger implements INodeType {
 							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision (or the rejection on timeout) still reaches Qredo before the action expires. n8n resumes timed-out waits up to a minute late, so keep it above 60.',
 					},
 					{
+						displayName: 'Alert When Feed Down For (Seconds)',
+						name: 'feedDownAlertSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 300,
+						description:
+							'A feed that stays disconnected this long is recorded as a failed execution (so the workflow\'s Error Workflow runs), once per outage, with a "resolved" record when it is back. 0 turns the alert off.',
+					},
+					{
 						displayName: 'Heartbeat Interval (Seconds)',
 						name: 'pingIntervalSeconds',
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 20,
 						description: 'A WebSocket ping is sent this often; an unanswered ping (10 s) or a silent feed makes the trigger reconnect',
+					},
+					{
+						displayName: 'Manual Run Output',
+						name: 'manualOutput',
+						type: 'options',
+						default: 'action',
+						options: [
+							{ name: 'First Pending Action', value: 'action', description: 'Wait for one pending action and output it, to build the workflow on real data' },
+							{
+								name: 'Trigger Status',
+								value: 'status',
+								description:
+									'Connect once and output the health of this trigger: whether the feed connects now and, when the workflow is active in this n8n process, its connection, traffic, reconnects, actions in flight and open incidents',
+							},
+						],
 					},
 					{
 						displayName: 'Manual Run Wait (Seconds)',
@@ -274,6 +335,7 @@ export class QredoTrigger implements INodeType {
 		const types = parseTypeFilter(this.getNodeParameter('actionTypes', '') as string);
 		const skipWithin = this.getNodeParameter('skipExpiringWithinSeconds', 0) as number;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const manualOutput = manual ? ((options.manualOutput as string | undefined) ?? 'action') : 'action';
 		const label = `Qredo Trigger "${node.name}"`;
 		const margin = (options.decisionMarginSeconds as number | undefined) ?? 120;
 		const workflowId = this.getWorkflow().id ?? 'unsaved';
@@ -281,6 +343,19 @@ export class QredoTrigger implements INodeType {
 		const staticData = this.getWorkflowStaticData('node');
 		const nodeKey = node.id ?? node.name;
 		const dedupKey = (actionId: string, attempt: number) => `qredo:${workflowId}:${nodeKey}:${actionId}${attempt > 1 ? `:${attempt}` : ''}`;
+
+		// Active triggers report what a team must hear of as failed executions (the Error Workflow runs); manual runs show errors directly.
+		const incidents = manual
+			? undefined
+			: new IncidentMonitor(
+					label,
+					(report) => {
+						if (report.state === 'open') this.logger.warn(report.message);
+						else this.logger.info(report.message);
+						this.saveFailedExecution(incidentError(node, report));
+					},
+					{ feedDownAfterMs: ((options.feedDownAlertSeconds as number | undefined) ?? 300) * 1000 },
+				);
 
 		const enrich = async (action: PendingAction): Promise<PendingAction> => {
 			if (action.protocol === 'v2') return enrichV2Action(action, { baseUrl: access.baseUrl, tokens: access.tokens! });
@@ -332,10 +407,12 @@ export class QredoTrigger implements INodeType {
 					const enriched = await enrich(action);
 					ready = action.protocol === 'v1' ? { ...enriched, detailsStatus: enriched.details ? 'available' : 'unavailable' } : enriched;
 					if (ready.detailsStatus === 'unavailable') ready.detailsError = 'the Partner API answer carried no details';
+					else incidents?.detailsAvailable();
 				} catch (error) {
 					if (!lastChance) throw new NodeOperationError(node, error as Error);
 					const detail = (error as Error)?.message ?? String(error);
 					this.logger.warn(`${label}: details of action ${action.actionId} still unavailable (${detail}); offering it marked detailsStatus "unavailable"`);
+					incidents?.detailsUnavailable(detail);
 					ready = { ...action, detailsStatus: 'unavailable', detailsError: detail };
 				}
 			}
@@ -403,14 +480,17 @@ export class QredoTrigger implements INodeType {
 			const parsed = access.protocol === 'v2' ? parseV2Frame(text) : parseV1Frame(text);
 			if (!parsed.ok) {
 				this.logger.warn(`${label}: skipped a malformed feed frame: ${parsed.error.message}`);
+				incidents?.malformedFrame(parsed.error.message);
 				return;
 			}
+			incidents?.wellFormedFrame();
 			const action = parsed.action;
 			const early = skipReason(action);
 			if (early) {
 				this.logger.debug(`${label}: action ${action.actionId} skipped (${early})`);
 				return;
 			}
+			if (manualOutput === 'status') return;
 			if (delivery) {
 				const outcome = delivery.offer(action);
 				if (outcome !== 'queued') this.logger.debug(`${label}: action ${action.actionId}: ${outcome}`);
@@ -428,10 +508,16 @@ export class QredoTrigger implements INodeType {
 		};
 
 		const refusalKey = `${workflowId}:${node.id ?? node.name}`;
+		// Stops for good: a refused credential in a manual run, or a setting that can never work (a URL that is not a
+		// feed URL, a host n8n's egress policy forbids). An active trigger treats a refused credential as an incident.
 		const refusal = (error: FeedFatalError) =>
-			new NodeOperationError(node, `Qredo refused the approver credentials on the ${access.protocol} feed: ${error.message}`, {
-				description: 'Check the Qredo Approver API credential (API key/secret or M-Pin identity, environment and URLs). The trigger stays stopped until the workflow is reactivated.',
-			});
+			isAuthRejection(error.cause)
+				? new NodeOperationError(node, `Qredo refused the approver credentials on the ${access.protocol} feed: ${error.message}`, {
+						description: 'Check the Qredo Approver API credential (API key/secret or M-Pin identity, environment and URLs).',
+					})
+				: new NodeOperationError(node, `The Qredo ${access.protocol} feed cannot be used: ${error.message}`, {
+						description: 'Check the Qredo Approver API credential\'s URLs and n8n\'s outbound network settings (N8N_SSRF_*, HTTPS_PROXY). The trigger stays stopped until the workflow is reactivated.',
+					});
 		// Set while trigger() itself checks refused credentials: the refusal becomes its exception, not an emitError.
 		let probing = false;
 
@@ -442,7 +528,17 @@ export class QredoTrigger implements INodeType {
 			logger: this.logger,
 			pingIntervalMs: ((options.pingIntervalSeconds as number | undefined) ?? 20) * 1000,
 			backoff: { maxMs: ((options.maxReconnectDelaySeconds as number | undefined) ?? 60) * 1000 },
-			onStateChange: (state, detail) => this.logger.info(`${label}: feed ${state}${detail ? ` (${detail})` : ''}`),
+			onStateChange: (state, detail) => {
+				this.logger.info(`${label}: feed ${state}${detail ? ` (${detail})` : ''}`);
+				if (state === 'open') incidents?.feedUp();
+			},
+			// An active trigger never gives up on refused credentials: it reports them once and keeps trying slowly.
+			isFatal: manual ? undefined : (error) => isFatalFeedError(error) && !isAuthRejection(error),
+			onAttemptFailed: (error) => {
+				const cause = error instanceof Error ? error.message.split('\n')[0] : String(error);
+				if (isAuthRejection(error)) incidents?.credentialsRefused(cause);
+				incidents?.feedDown(cause);
+			},
 			onFatal: (error: FeedFatalError) => {
 				settleManual?.('failed');
 				if (probing) return;
@@ -451,12 +547,44 @@ export class QredoTrigger implements INodeType {
 			},
 		});
 
+		const healthKey = `${workflowId}:${nodeKey}`;
 		const closeFunction = async () => {
 			delivery?.close();
+			incidents?.close();
+			if (activeTriggers.get(healthKey) === health) activeTriggers.delete(healthKey);
 			await client.stop();
 		};
 
+		/** The health view: the feed connection, traffic, actions in flight and open incidents (no secrets). */
+		const health = (): IDataObject => {
+			const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+			const feed = client.status();
+			const ledger = delivery?.snapshot();
+			return {
+				workflowId,
+				node: node.name,
+				protocol: access.protocol,
+				approverId: access.approverId,
+				feed: {
+					state: feed.state,
+					since: iso(feed.stateSince),
+					connectedSince: iso(feed.connectedSince),
+					downSince: iso(feed.downSince),
+					lastTrafficAt: iso(feed.lastTrafficAt),
+					frames: feed.frames,
+					reconnects: feed.reconnects,
+					lastError: feed.lastError ?? null,
+				},
+				actions: ledger
+					? { inFlight: ledger.inFlight, queued: ledger.queued, waitingForHuman: ledger.states.waiting, retrying: ledger.states.retry, gaveUp: ledger.states.gaveUp, tracked: ledger.entries }
+					: null,
+				incidents: (incidents?.open() ?? []).map((incident) => ({ ...incident, openedAt: iso(incident.openedAt) })),
+			};
+		};
+
 		if (!manual) {
+			activeTriggers.set(healthKey, health);
+			incidents?.feedDown('not connected yet');
 			client.start();
 			if (refusedTriggers.has(refusalKey)) {
 				// n8n is reactivating us after a refusal: throwing hands the retry to n8n's bounded back-off, and
@@ -483,6 +611,33 @@ export class QredoTrigger implements INodeType {
 
 		const manualTriggerFunction = async () => {
 			const waitSeconds = (options.manualWaitSeconds as number | undefined) ?? 120;
+			if (manualOutput === 'status') {
+				// One connection attempt from here, and what the active trigger (if it runs in this process) reports.
+				const started = Date.now();
+				client.start();
+				let timer: NodeJS.Timeout | undefined;
+				const outcome = await Promise.race([
+					client.connectedOnce().then(
+						() => 'connected' as const,
+						(error: unknown) => (error instanceof Error ? error.message : String(error)),
+					),
+					new Promise<string>((resolve) => (timer = setTimeout(() => resolve(client.status().lastError ?? `not connected within ${STATUS_PROBE_SECONDS} s`), STATUS_PROBE_SECONDS * 1000))),
+				]);
+				clearTimeout(timer);
+				await client.stop();
+				const active = activeTriggers.get(healthKey);
+				this.emit([
+					this.helpers.returnJsonArray([
+						{
+							checkedAt: new Date().toISOString(),
+							probe: { connected: outcome === 'connected', ms: Date.now() - started, ...(outcome === 'connected' ? {} : { error: outcome }) },
+							activeTrigger: active ? active() : null,
+							...(active ? {} : { note: 'The workflow is not active in this n8n process (inactive, or its triggers run on another main).' }),
+						},
+					]),
+				]);
+				return;
+			}
 			const outcome = new Promise<'emitted' | 'failed' | 'timeout'>((resolve) => {
 				settleManual = resolve;
 				setTimeout(() => resolve('timeout'), waitSeconds * 1000).unref();

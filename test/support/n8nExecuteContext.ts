@@ -43,6 +43,8 @@ export interface NodeRunOptions {
 export interface ContextRecord {
 	/** Credential types requested, in order. */
 	credentialRequests: string[];
+	/** The execution's custom data (what n8n returns to the main process in queue mode). */
+	customData?: ReturnType<typeof customDataStore>;
 }
 
 /** lodash.get for the dotted paths n8n accepts in getNodeParameter. */
@@ -146,9 +148,27 @@ export function constructExecutionMetaData(inputData: INodeExecutionData[], opti
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** n8n-core's execution custom data, with its rules: ≤ 10 keys of letters, digits and _, string values ≤ 255. */
+export function customDataStore(): IExecuteFunctions['customData'] & { data: Record<string, string> } {
+	const data: Record<string, string> = {};
+	return {
+		data,
+		set(key: string, value: string) {
+			if (/[^\p{L}\p{N}\p{M}_]/u.test(key)) throw new Error(`Custom data key can only contain letters, numbers, and underscores (key "${key}")`);
+			if (!(key in data) && Object.keys(data).length >= 10) return;
+			data[key] = String(value).slice(0, 255);
+		},
+		setAll(values: Record<string, string>) {
+			for (const [key, value] of Object.entries(values)) this.set(key, value);
+		},
+		get: (key: string) => data[key],
+		getAll: () => ({ ...data }),
+	};
+}
+
 export function executeContext(nodeType: INodeType, options: NodeRunOptions): { context: IExecuteFunctions; record: ContextRecord } {
 	const resolver = new ParameterResolver(nodeType, options);
-	const record: ContextRecord = { credentialRequests: [] };
+	const record: ContextRecord = { credentialRequests: [], customData: customDataStore() };
 	const items = options.items ?? [{ json: {} }];
 	const nodeName = options.nodeName ?? nodeType.description.defaults.name ?? nodeType.description.displayName;
 	const context = {
@@ -163,6 +183,7 @@ export function executeContext(nodeType: INodeType, options: NodeRunOptions): { 
 		getExecutionCancelSignal: () => options.cancelSignal,
 		logger: silentLogger,
 		helpers: { returnJsonArray, constructExecutionMetaData },
+		customData: record.customData,
 	};
 	return { context: context as unknown as IExecuteFunctions, record };
 }

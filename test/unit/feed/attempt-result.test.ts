@@ -21,6 +21,13 @@ describe('attemptResult', () => {
 		assert.equal((attemptResult(run('success', decisionNode('A', 'abstained')), 'A') as { decided?: boolean }).decided, false);
 		assert.equal((attemptResult(run('success', decisionNode('B', 'approved')), 'A') as { decided?: boolean }).decided, false);
 	});
+	test('queue mode: no node output reaches the main, the execution\'s custom data says what was decided', () => {
+		const queued = (metadata: Record<string, string>) => run('success', {}, { data: { resultData: { runData: {}, metadata } } } as Partial<IRun>);
+		assert.deepEqual(attemptResult(queued({ qredoDecisions: 'B=approved A=rejected' }), 'A'), { kind: 'done', decided: true, detail: 'decision: rejected' });
+		assert.equal((attemptResult(queued({ qredoDecisions: 'A=abstained' }), 'A') as { decided?: boolean }).decided, false);
+		assert.equal((attemptResult(queued({ qredoDecisions: 'B=approved' }), 'A') as { decided?: boolean }).decided, false);
+		assert.equal((attemptResult(queued({ qredoDecisions: 'A=bogus' }), 'A') as { decided?: boolean }).decided, false);
+	});
 	test('waiting (status, or a waitTill): waiting', () => {
 		assert.deepEqual(attemptResult(run('waiting'), 'A'), { kind: 'waiting' });
 		assert.deepEqual(attemptResult(run('running', {}, { waitTill: new Date() }), 'A'), { kind: 'waiting' });
