@@ -209,15 +209,6 @@ export class QredoTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Decision Margin (Seconds)',
-						name: 'decisionMarginSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 120,
-						description:
-							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision (or the rejection on timeout) still reaches Qredo before the action expires. n8n resumes timed-out waits up to a minute late, so keep it above 60.',
-					},
-					{
 						displayName: 'Alert When Feed Down For (Seconds)',
 						name: 'feedDownAlertSeconds',
 						type: 'number',
@@ -225,6 +216,15 @@ export class QredoTrigger implements INodeType {
 						default: 300,
 						description:
 							'A feed that stays disconnected this long is recorded as a failed execution (so the workflow\'s Error Workflow runs), once per outage, with a "resolved" record when it is back. 0 turns the alert off.',
+					},
+					{
+						displayName: 'Decision Margin (Seconds)',
+						name: 'decisionMarginSeconds',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 120,
+						description:
+							'The item\'s decisionDeadline is the expiry minus this margin: limit a human\'s wait (Send-and-Wait) to it, so a decision (or the rejection on timeout) still reaches Qredo before the action expires. n8n resumes timed-out waits up to a minute late, so keep it above 60.',
 					},
 					{
 						displayName: 'Heartbeat Interval (Seconds)',
