@@ -22,6 +22,8 @@ import type {
 	INodeProperties,
 	INodeType,
 	IPairedItemData,
+	IRun,
+	ITriggerFunctions,
 } from 'n8n-workflow';
 import { deepCopy, NodeHelpers } from 'n8n-workflow';
 
@@ -227,4 +229,70 @@ export function credentialTestContext(): ICredentialTestFunctions {
 			},
 		},
 	} as unknown as ICredentialTestFunctions;
+}
+
+interface Deferred<T> {
+	promise: Promise<T>;
+	resolve: (value: T) => void;
+	reject: (error: Error) => void;
+}
+
+/** n8n-core's createDeferredPromise. */
+function createDeferredPromise<T>(): Deferred<T> {
+	let resolve!: (value: T) => void;
+	let reject!: (error: Error) => void;
+	const promise = new Promise<T>((res, rej) => {
+		resolve = res;
+		reject = rej;
+	});
+	return { promise, resolve, reject };
+}
+
+/** What a trigger did through its context, for assertions. */
+export interface TriggerRecord {
+	/** emit(): the items of each emitted execution, with its deduplication key */
+	emitted: Array<{ items: INodeExecutionData[]; deduplicationKey?: string }>;
+	/** emitError(): what made n8n deactivate the trigger */
+	errors: Error[];
+	/** saveFailedExecution(): the failed executions recorded (each runs the Error Workflow) */
+	failures: Error[];
+	logs: Array<{ level: string; message: string }>;
+}
+
+/**
+ * The context n8n hands a trigger: parameters, credentials, static data, and emit / emitError / saveFailedExecution
+ * recorded. An emitted execution "ends" through `finish` (default: successful, no decision), which resolves the
+ * trigger's done promise as n8n does when the execution ends.
+ */
+export function triggerContext(
+	nodeType: INodeType,
+	options: Pick<NodeRunOptions, 'parameters' | 'credentials' | 'nodeName'> & {
+		mode: 'trigger' | 'manual';
+		workflowId?: string;
+		staticData?: IDataObject;
+		finish?: (items: INodeExecutionData[]) => Promise<IRun | undefined>;
+	},
+): { context: ITriggerFunctions; record: TriggerRecord } {
+	const resolver = new ParameterResolver(nodeType, options);
+	const record: TriggerRecord = { emitted: [], errors: [], failures: [], logs: [] };
+	const staticData = options.staticData ?? {};
+	const finish = options.finish ?? (async () => ({ status: 'success', mode: 'trigger', startedAt: new Date(), storedAt: 'db', data: { resultData: { runData: {} } } }) as unknown as IRun);
+	const log = (level: string) => (message: string) => void record.logs.push({ level, message });
+	const context = {
+		getNodeParameter: (name: string, fallbackValue?: unknown, parameterOptions?: IGetNodeParameterOptions) => resolver.get(name, 0, fallbackValue, parameterOptions),
+		getNode: () => resolver.node(0, options.nodeName ?? nodeType.description.defaults.name ?? nodeType.description.displayName),
+		getCredentials: credentialsGetter(options, { credentialRequests: [] }),
+		getMode: () => options.mode,
+		getWorkflow: () => ({ id: options.workflowId ?? 'wfTest', name: 'test workflow', active: options.mode === 'trigger' }),
+		getWorkflowStaticData: () => staticData,
+		emit: (data: INodeExecutionData[][], _response?: unknown, done?: Deferred<IRun | undefined>, deduplicationKey?: string) => {
+			record.emitted.push({ items: data[0] ?? [], deduplicationKey });
+			if (done) void finish(data[0] ?? []).then(done.resolve, done.reject);
+		},
+		emitError: (error: Error) => void record.errors.push(error),
+		saveFailedExecution: (error: Error) => void record.failures.push(error),
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: { returnJsonArray, createDeferredPromise },
+	};
+	return { context: context as unknown as ITriggerFunctions, record };
 }

@@ -113,3 +113,97 @@ export async function startEgressProxy(options: { outgoingAddress?: string; auth
 		},
 	};
 }
+
+/** Runs a program as the unprivileged `postgres` user when we are root (PostgreSQL refuses to run as root). */
+function postgresUser(): { uid?: number; gid?: number } {
+	if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
+	const line = readFileSync('/etc/passwd', 'utf8')
+		.split('\n')
+		.find((entry) => entry.startsWith('postgres:'));
+	if (!line) throw new Error('running as root, but there is no postgres user to run PostgreSQL as (install the postgresql package)');
+	const [, , uid, gid] = line.split(':');
+	return { uid: Number(uid), gid: Number(gid) };
+}
+
+async function runToEnd(file: string, args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): Promise<void> {
+	const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	if (code !== 0) throw new Error(`${file} ${args.join(' ')} exited ${code}:\n${output}`);
+}
+
+export interface Postgres {
+	host: string;
+	port: number;
+	user: string;
+	database: string;
+	stop(): Promise<void>;
+}
+
+/** A throwaway PostgreSQL cluster on 127.0.0.1 (trust auth, fsync off) with one empty database. */
+export async function startPostgres(database = 'n8n'): Promise<Postgres> {
+	const dir = mkdtempSync(join(tmpdir(), 'qredo-pg-'));
+	const data = join(dir, 'data');
+	const user = postgresUser();
+	if (user.uid !== undefined) await runToEnd('chown', ['-R', `${user.uid}:${user.gid}`, dir]);
+	const initdb = program('initdb');
+	await runToEnd(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-instructions'], user);
+	const port = await freePort();
+	const child = spawn(program('postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'], {
+		...user,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+	let stderr = '';
+	child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+	try {
+		await waitForPort(port, '127.0.0.1', child, 'postgres', 30_000);
+		await runToEnd(join(initdb, '..', 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], user);
+	} catch (error) {
+		child.kill('SIGKILL');
+		rmSync(dir, { recursive: true, force: true });
+		throw new Error(`${(error as Error).message}\n${stderr.slice(-2000)}`);
+	}
+	return {
+		host: '127.0.0.1',
+		port,
+		user: 'postgres',
+		database,
+		stop: async () => {
+			await stopChild(child, 'SIGINT'); // fast shutdown
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+export interface Redis {
+	host: string;
+	port: number;
+	stop(): Promise<void>;
+}
+
+/** A throwaway Redis on 127.0.0.1, nothing persisted. */
+export async function startRedis(): Promise<Redis> {
+	const dir = mkdtempSync(join(tmpdir(), 'qredo-redis-'));
+	const port = await freePort();
+	const child = spawn(program('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	try {
+		await waitForPort(port, '127.0.0.1', child, 'redis-server');
+	} catch (error) {
+		child.kill('SIGKILL');
+		throw new Error(`${(error as Error).message}\n${output.slice(-2000)}`);
+	}
+	return {
+		host: '127.0.0.1',
+		port,
+		stop: async () => {
+			await stopChild(child);
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}

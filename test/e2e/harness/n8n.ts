@@ -69,6 +69,13 @@ export interface CreateOptions {
 	logLevel?: string;
 	/** Extra environment for every n8n command; wins over the defaults. */
 	env?: Record<string, string>;
+	/**
+	 * `worker`: start() runs `n8n worker` (queue mode) instead of `n8n start`, with its health server on `port`;
+	 * give it the main's userFolder and queue/database environment. Default `main`.
+	 */
+	role?: 'main' | 'worker';
+	/** `n8n worker --concurrency`; default 10. */
+	workerConcurrency?: number;
 }
 
 export interface CliResult {
@@ -220,6 +227,23 @@ let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {
 	} finally { conn.close(); }
 });`;
 
+/** The same over n8n's PostgreSQL database (queue mode), with n8n's own `pg`; `?` placeholders become $1, $2, …. */
+const PG_PROGRAM = `
+let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', async () => {
+	const { query, params, flattedFrom, flattedColumns, connection } = JSON.parse(s);
+	const req = require('node:module').createRequire(flattedFrom);
+	const { Client } = req('pg');
+	const client = new Client(connection);
+	await client.connect();
+	try {
+		let n = 0;
+		const { rows } = await client.query(query.replace(/\\?/g, () => '$' + ++n), params);
+		const flatted = req('flatted');
+		for (const row of rows) for (const c of flattedColumns) if (typeof row[c] === 'string') row[c] = flatted.parse(row[c]);
+		process.stdout.write(JSON.stringify(rows));
+	} finally { await client.end(); }
+});`;
+
 export class N8nInstance {
 	readonly runtime: N8nRuntime;
 	readonly userFolder: string;
@@ -240,6 +264,8 @@ export class N8nInstance {
 	private server: ChildProcess | undefined;
 	private serverExit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
 	private fileCounter = 0;
+	readonly role: 'main' | 'worker';
+	private readonly workerConcurrency: number;
 
 	private constructor(runtime: N8nRuntime, userFolder: string, ownsFolder: boolean, port: number, brokerPort: number, options: CreateOptions) {
 		this.runtime = runtime;
@@ -249,7 +275,9 @@ export class N8nInstance {
 		this.port = port;
 		this.brokerPort = brokerPort;
 		this.baseUrl = `http://127.0.0.1:${port}`;
-		this.logFile = join(userFolder, 'n8n.log');
+		this.role = options.role ?? 'main';
+		this.workerConcurrency = options.workerConcurrency ?? 10;
+		this.logFile = join(userFolder, this.role === 'worker' ? `n8n-worker-${port}.log` : 'n8n.log');
 		this.owner = runtimeModule.ownerAccount(runtime, 'owner@n8n-nodes-qredo.example.com', 'Test', 'Owner');
 		this.env = runtimeModule.headlessN8nEnv({
 			owner: this.owner,
@@ -260,6 +288,10 @@ export class N8nInstance {
 			logLevel: options.logLevel ?? process.env.QREDO_N8N_LOG_LEVEL ?? 'info',
 		});
 		Object.assign(this.env, options.env);
+		if (this.role === 'worker') {
+			// The worker's health server (GET /healthz/readiness checks its database and Redis) is how start() knows it is up.
+			Object.assign(this.env, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+		}
 		mkdirSync(this.n8nFolder, { recursive: true });
 	}
 
@@ -394,23 +426,24 @@ export class N8nInstance {
 	async start({ timeoutMs = READY_TIMEOUT_MS } = {}): Promise<void> {
 		if (this.server) throw new Error('n8n is already running');
 		const started = Date.now();
-		this.log(`\n[harness] $ n8n start (port ${this.port}, broker ${this.brokerPort})`);
+		const command = this.role === 'worker' ? ['worker', `--concurrency=${this.workerConcurrency}`] : ['start'];
+		this.log(`\n[harness] $ n8n ${command.join(' ')} (port ${this.port}, broker ${this.brokerPort})`);
 		const fd = openSync(this.logFile, 'a');
 		// Own process group, so stop() can take the task-runner child down with n8n.
-		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, 'start'], { cwd: this.userFolder, env: this.env, stdio: ['ignore', fd, fd], detached: true });
+		const child = spawn(this.runtime.nodeBin, [this.runtime.n8nBin, ...command], { cwd: this.userFolder, env: this.env, stdio: ['ignore', fd, fd], detached: true });
 		closeSync(fd);
 		this.server = child;
 		running.add(child);
 		this.serverExit = new Promise((resolve) => {
 			child.once('exit', (code, signal) => {
 				running.delete(child);
-				this.log(`[harness] n8n start exited (code ${code}, signal ${signal})`);
+				this.log(`[harness] n8n ${command[0]} exited (code ${code}, signal ${signal})`);
 				resolve({ code, signal });
 			});
 			// No 'exit' follows a failed spawn: settle here so start() and stop() do not hang.
 			child.once('error', (e) => {
 				running.delete(child);
-				this.log(`[harness] cannot run n8n start: ${e.message}`);
+				this.log(`[harness] cannot run n8n ${command[0]}: ${e.message}`);
 				resolve({ code: null, signal: null });
 			});
 		});
@@ -420,7 +453,7 @@ export class N8nInstance {
 		for (;;) {
 			if (exited) {
 				this.server = undefined;
-				throw new Error(`n8n start exited before it was ready (code ${exited.code}, signal ${exited.signal}).\n--- log tail ---\n${this.logTail(40)}`);
+				throw new Error(`n8n ${command[0]} exited before it was ready (code ${exited.code}, signal ${exited.signal}).\n--- log tail ---\n${this.logTail(40)}`);
 			}
 			if (await this.ready()) break;
 			if (Date.now() > deadline) {
@@ -536,6 +569,17 @@ export class N8nInstance {
 
 	/** Read-only SQL over `.n8n/database.sqlite`, run by Node 24's node:sqlite (also fine while n8n runs). */
 	async sql<T = Record<string, unknown>>(query: string, params: Array<string | number | null> = [], flattedColumns: string[] = []): Promise<T[]> {
+		if (this.env.DB_TYPE === 'postgresdb') {
+			const connection = {
+				host: this.env.DB_POSTGRESDB_HOST,
+				port: Number(this.env.DB_POSTGRESDB_PORT),
+				user: this.env.DB_POSTGRESDB_USER,
+				password: this.env.DB_POSTGRESDB_PASSWORD,
+				database: this.env.DB_POSTGRESDB_DATABASE,
+			};
+			const from = join(this.runtime.n8nModules, 'n8n', 'package.json');
+			return node24Json<T[]>(this.runtime, PG_PROGRAM, { query, params, flattedFrom: from, flattedColumns, connection }, this.env);
+		}
 		const db = join(this.n8nFolder, 'database.sqlite');
 		if (!existsSync(db)) throw new Error(`no database yet at ${db}: run an n8n command (import, publish or start) first`);
 		// n8n's own flatted, resolved from the n8n package so hoisting does not matter.
@@ -549,7 +593,7 @@ export class N8nInstance {
 			`SELECT id, "workflowId", status, mode, finished, "deduplicationKey", "startedAt", "stoppedAt" FROM execution_entity ${workflowId === undefined ? '' : 'WHERE "workflowId" = ?'} ORDER BY id`,
 			workflowId === undefined ? [] : [workflowId],
 		);
-		return rows.map((r) => ({ ...r, id: String(r.id), finished: r.finished === 1 }));
+		return rows.map((r) => ({ ...r, id: String(r.id), finished: r.finished === 1 || (r.finished as unknown) === true }));
 	}
 
 	/** Waits until at least `count` executions (of `workflowId`, if given) exist and are no longer running. */
@@ -584,14 +628,15 @@ export class N8nInstance {
 	async staticData(workflowId: string): Promise<Record<string, unknown>> {
 		const rows = await this.sql<{ staticData: string | null }>('SELECT "staticData" FROM workflow_entity WHERE id = ?', [workflowId]);
 		if (rows.length === 0) throw new Error(`workflow ${workflowId} not found`);
-		const raw = rows[0].staticData;
-		return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+		const raw = rows[0].staticData as string | Record<string, unknown> | null;
+		// SQLite stores text, PostgreSQL a json column that pg parses
+		return raw ? (typeof raw === 'string' ? (JSON.parse(raw) as Record<string, unknown>) : raw) : {};
 	}
 
 	/** Whether the workflow is published (active) in the DB. */
 	async isActive(workflowId: string): Promise<boolean> {
 		const rows = await this.sql<{ active: number }>('SELECT active FROM workflow_entity WHERE id = ?', [workflowId]);
-		return rows[0]?.active === 1;
+		return rows[0]?.active === 1 || (rows[0]?.active as unknown) === true;
 	}
 
 	/** `n8n export:nodes`: the names of every node type n8n loads (ours appear as `<package>.<node>`). */
