@@ -78,6 +78,8 @@ export class IncidentMonitor {
 		this.feedDownTimer = this.setTimer(() => {
 			this.feedDownTimer = undefined;
 			const open = this.incidents.get('feedDown');
+			// Refused credentials keep the feed down too; that incident already says so.
+			if (this.incidents.get('credentialsRefused')?.reported) return;
 			if (open && !open.reported && !this.closed) this.emitOpen(open, `${this.label}: the feed has been down for ${formatDuration(this.now() - open.openedAt)}, pending actions are not being offered (last error: ${open.cause})`);
 		}, due);
 	}

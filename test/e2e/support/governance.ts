@@ -140,8 +140,8 @@ export interface World {
 	n8n?: N8nInstance;
 }
 
-export async function startWorld(credentialPrefix: string): Promise<World> {
-	const [tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
+export async function startWorld(credentialPrefix: string, sandboxOptions: StartSandboxOptions = {}): Promise<World> {
+	const [tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox(sandboxOptions)]);
 	const ids = credentialIds(credentialPrefix);
 	return { tarball, sandbox, ids, credentials: demo.n8nCredentials(sandbox.creds, ids) };
 }
@@ -156,8 +156,8 @@ export async function stopWorld(world: World | undefined, name: string): Promise
 }
 
 /** A fresh n8n with the packed package installed, the credentials and workflows imported, and `publish` published. Not started. */
-export async function prepareN8n(tarball: string, credentials: CredentialJson[], workflows: WorkflowJson[], publish: string[]): Promise<N8nInstance> {
-	const n8n = await N8nInstance.create();
+export async function prepareN8n(tarball: string, credentials: CredentialJson[], workflows: WorkflowJson[], publish: string[], env: Record<string, string> = {}): Promise<N8nInstance> {
+	const n8n = await N8nInstance.create({ env });
 	await n8n.installPackage(tarball);
 	await n8n.importCredentials(credentials);
 	await n8n.importWorkflows(workflows);

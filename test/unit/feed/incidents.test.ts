@@ -131,3 +131,13 @@ describe('IncidentMonitor', () => {
 		assert.equal(formatDuration(7_380_000), '2 h 3 min');
 	});
 });
+
+test('a feed kept down by refused credentials is reported once, as the refusal', () => {
+	const { incidents, reports, advance } = monitor(1000);
+	incidents.feedDown('Qredo API 401');
+	incidents.credentialsRefused('Qredo API 401');
+	advance(10_000);
+	assert.deepEqual(reports.map((r) => r.kind), ['credentialsRefused']);
+	incidents.feedUp();
+	assert.deepEqual(reports.map((r) => `${r.kind} ${r.state}`), ['credentialsRefused open', 'credentialsRefused resolved']);
+});
