@@ -190,7 +190,21 @@ function needCallback(callback: ConnectionCallback | undefined): ConnectionCallb
 
 const TUNNEL_TIMEOUT_MS = 30_000;
 
-/** https/wss through a CONNECT tunnel: TLS to the target inside the tunnel, with Node's CAs (NODE_EXTRA_CA_CERTS). */
+/**
+ * The socket for one request through a CONNECT tunnel; for https/wss, TLS to the target inside it, with Node's CAs
+ * (NODE_EXTRA_CA_CERTS included) and the target's name for SNI and verification.
+ */
+function tunnelledConnection(proxy: URL, secure: boolean, options: ConnectionOptions, callback: ConnectionCallback | undefined): undefined {
+	const done = needCallback(callback);
+	const host = (options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+	const port = Number(options.port ?? (secure ? 443 : 80));
+	openTunnel(proxy, host, port, TUNNEL_TIMEOUT_MS).then(
+		(raw) => done(null, secure ? tls.connect({ ...options, host, port, socket: raw, servername: options.servername ?? (net.isIP(host) ? undefined : host) } as tls.ConnectionOptions) : raw),
+		(error: Error) => done(error, undefined as unknown as Duplex),
+	);
+	return undefined;
+}
+
 class TunnellingHttpsAgent extends https.Agent {
 	constructor(
 		private readonly proxy: URL,
@@ -200,16 +214,7 @@ class TunnellingHttpsAgent extends https.Agent {
 	}
 
 	createConnection(options: ConnectionOptions, callback?: ConnectionCallback): undefined {
-		const done = needCallback(callback);
-		const host = (options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
-		openTunnel(this.proxy, host, Number(options.port ?? 443), TUNNEL_TIMEOUT_MS).then(
-			(raw) => {
-				const secure = tls.connect({ ...options, host, port: Number(options.port ?? 443), socket: raw, servername: options.servername ?? (net.isIP(host) ? undefined : host) } as tls.ConnectionOptions);
-				done(null, secure);
-			},
-			(error: Error) => done(error, undefined as unknown as Duplex),
-		);
-		return undefined;
+		return tunnelledConnection(this.proxy, true, options, callback);
 	}
 }
 
@@ -223,13 +228,7 @@ class TunnellingHttpAgent extends http.Agent {
 	}
 
 	createConnection(options: ConnectionOptions, callback?: ConnectionCallback): undefined {
-		const done = needCallback(callback);
-		const host = (options.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
-		openTunnel(this.proxy, host, Number(options.port ?? 80), TUNNEL_TIMEOUT_MS).then(
-			(raw) => done(null, raw),
-			(error: Error) => done(error, undefined as unknown as Duplex),
-		);
-		return undefined;
+		return tunnelledConnection(this.proxy, false, options, callback);
 	}
 }
 

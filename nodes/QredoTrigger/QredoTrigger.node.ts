@@ -65,14 +65,33 @@ const INCIDENT_HELP: Record<IncidentReport['kind'], string> = {
 		'Rules should leave actions without details undecided (see the examples\' "Details Known?" check). Check the Qredo API credential\'s Partner API key.',
 };
 
-/** The failed execution that carries an incident report to the Error Workflow; `context.qredoIncident` is for routing. */
+/**
+ * A failed execution the trigger records (saveFailedExecution), as the Error Workflow receives it. n8n hands the error
+ * object itself to the Error Trigger, where an Error's own message (not enumerable) would be missing: it is made
+ * enumerable, and `context` carries what to route on.
+ */
+function triggerFailure(node: ReturnType<ITriggerFunctions['getNode']>, message: string, description: string, context: IDataObject): NodeOperationError {
+	const error = new NodeOperationError(node, message, { description });
+	Object.assign(error.context, context);
+	Object.defineProperty(error, 'message', { value: message, enumerable: true, writable: true, configurable: true });
+	return error;
+}
+
+/** An incident report as a failed execution; `context.qredoIncident` says which, whether open or resolved, and why. */
 export function incidentError(node: ReturnType<ITriggerFunctions['getNode']>, report: IncidentReport): NodeOperationError {
 	const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-	const error = new NodeOperationError(node, report.message, {
-		description: report.state === 'open' ? INCIDENT_HELP[report.kind] : `Opened ${iso(report.openedAt)}, resolved ${iso(report.resolvedAt)}. Nothing left to do.`,
+	const description = report.state === 'open' ? INCIDENT_HELP[report.kind] : `Opened ${iso(report.openedAt)}, resolved ${iso(report.resolvedAt)}. Nothing left to do.`;
+	return triggerFailure(node, report.message, description, {
+		qredoIncident: {
+			kind: report.kind,
+			state: report.state,
+			message: report.message,
+			cause: report.cause,
+			openedAt: iso(report.openedAt),
+			resolvedAt: iso(report.resolvedAt),
+			count: report.count,
+		},
 	});
-	error.context.qredoIncident = { kind: report.kind, state: report.state, cause: report.cause, openedAt: iso(report.openedAt), resolvedAt: iso(report.resolvedAt), count: report.count };
-	return error;
 }
 
 /** Whether the item carries the action's details: a rule must treat "unavailable" as unknown, never as zero. */
@@ -456,9 +475,12 @@ export class QredoTrigger implements INodeType {
 						checkpoint: (action, attempt) => this.emit([this.helpers.returnJsonArray([actionItem(action, Date.now(), attempt, margin)])], undefined, undefined, dedupKey(action.actionId, attempt)),
 						gaveUp: (action, reason) =>
 							this.saveFailedExecution(
-								new NodeOperationError(node, `Qredo action ${action.actionId} was not decided by this workflow: ${reason}`, {
-									description: 'The action may still be pending at Qredo: decide it there, or fix the workflow and let the feed offer it again.',
-								}),
+								triggerFailure(
+									node,
+									`Qredo action ${action.actionId} was not decided by this workflow: ${reason}`,
+									'The action may still be pending at Qredo: decide it there, or fix the workflow and let the feed offer it again.',
+									{ qredoAction: { actionId: action.actionId, reason } },
+								),
 							),
 						log: this.logger,
 					},

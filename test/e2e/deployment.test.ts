@@ -59,6 +59,7 @@ describe('behind an egress proxy, with an Error Workflow', { timeout: 15 * 60_00
 		await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
 		const collectorUrl = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/incident`;
 
+		// n8n 2.41 runs an Error Workflow only when it is published.
 		const errorWorkflow = {
 			id: 'qredoProxyErrors',
 			name: 'Qredo incidents',
@@ -91,7 +92,7 @@ describe('behind an egress proxy, with an Error Workflow', { timeout: 15 * 60_00
 		// The v1 workflow's approver with a wrong M-Pin PIN: well-formed, and Qredo refuses it.
 		const refused = world.credentials.map((c) => (c.id === world.ids.approverV1 ? { ...c, data: { ...c.data, mpinPin: 4321 } } : c));
 		const proxyEnv = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' };
-		n8n = world.n8n = await prepareN8n(world.tarball, refused, [workflows.v2, workflows.v1, errorWorkflow], [workflows.v2.id, workflows.v1.id], proxyEnv);
+		n8n = world.n8n = await prepareN8n(world.tarball, refused, [workflows.v2, workflows.v1, errorWorkflow], [workflows.v2.id, workflows.v1.id, errorWorkflow.id], proxyEnv);
 		await n8n.start();
 		await waitFor(async () => (await sandbox.admin<{ feedConnections: number }>('GET', '/faults')).feedConnections === 1 || undefined, 'the v2 feed connected through the proxy', 90_000);
 	});
