@@ -16,6 +16,7 @@ import {
 	requireScalar,
 } from './bls';
 import { bytesToBase64, bytesToBigint, bytesToHex, concatBytes, utf8 } from './bytes';
+import { Memo } from './memo';
 
 /** AMCL MAXPIN: the PIN is taken modulo 10000. */
 const MAX_PIN = 10000;
@@ -74,6 +75,9 @@ function randomScalar(): bigint {
 	}
 }
 
+/** H(ID) and the full client secret per identity: a hash to G1 and a subgroup check, once per agent credential. */
+const identityPoints = new Memo<{ hashedId: G1Point; secret: G1Point }>(32);
+
 /** T = token + pin·H(ID) (AMCL MPIN_CLIENT_1); with pin 0 this is the client secret itself. */
 function fullClientSecret(token: G1Point, hashedId: G1Point, pin: number): G1Point {
 	return pin === 0 ? token : token.add(hashedId.multiplyUnsafe(BigInt(pin)));
@@ -85,10 +89,15 @@ function fullClientSecret(token: G1Point, hashedId: G1Point, pin: number): G1Poi
 export function mpinOnePass(args: MpinOnePassArgs): { U: Uint8Array; V: Uint8Array } {
 	const timestamp = requireTimestamp(args.timestamp);
 	const pin = requirePin(args.pin);
-	const token = decodeG1Uncompressed(args.clientSecret, 'clientSecret');
-	const hashedId = mpinHashId(args.id);
-	const secret = fullClientSecret(token, hashedId, pin);
-	if (secret.is0()) throw new QredoInputError('clientSecret', 'a client secret that matches the PIN');
+	if (!(args.id instanceof Uint8Array)) throw new QredoInputError('id', 'bytes');
+	if (!(args.clientSecret instanceof Uint8Array)) throw new QredoInputError('clientSecret', 'bytes');
+	const { hashedId, secret } = identityPoints.get([args.id, args.clientSecret, Uint8Array.of(pin >> 8, pin & 0xff)], () => {
+		const token = decodeG1Uncompressed(args.clientSecret, 'clientSecret');
+		const hashed = mpinHashId(args.id);
+		const full = fullClientSecret(token, hashed, pin);
+		if (full.is0()) throw new QredoInputError('clientSecret', 'a client secret that matches the PIN');
+		return { hashedId: hashed, secret: full };
+	});
 	for (;;) {
 		const x = args.x === undefined ? randomScalar() : requireScalar(args.x, 'x');
 		const U = encodeG1Uncompressed(hashedId.multiply(x));
