@@ -42,6 +42,7 @@ interface CredentialRef {
 
 /** scripts/demo.js: plain CommonJS shared with the demo, loaded from the repository at run time. */
 interface DemoHelpers {
+	ALLOWLISTED: Record<'ETH' | 'BTC', string>;
 	n8nCredentials(sandbox: SandboxCredentials, ids: CredentialIds, names?: Partial<Record<keyof CredentialIds, string>>): CredentialJson[];
 	exampleWorkflow(file: string, options: { credentials: Record<string, CredentialRef>; id?: string; name?: string }): WorkflowJson;
 	workflowCredentials(credentials: CredentialJson[], approverId: string, partnerId?: string): Record<string, CredentialRef>;
