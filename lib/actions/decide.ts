@@ -56,7 +56,7 @@ export function approverFromKeys(keys: { blsPrivateKey?: string | Uint8Array; bl
 	return signer;
 }
 
-/** Signers from approverFromKeys: each signature is checked as it is made (blsSignChecked), at a tenth of a pairing. */
+/** Signers from approverFromKeys: each signature is checked as it is made (blsSignChecked), cheaper than a pairing. */
 const checkedSigners = new WeakSet<ApproverSigner>();
 
 /** What the trigger item says about the action (PendingAction fits). */
