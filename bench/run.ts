@@ -29,6 +29,7 @@ import {
 	startDemoSandbox,
 	waitForDecisions,
 } from '../test/e2e/support/governance';
+import { loadFastPairing } from '../lib/crypto/pairing';
 import { repoRoot } from '../test/support/paths';
 import { startBareApprover } from './bare';
 import { cryptoBench, type CryptoRow } from './crypto';
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
 	const step = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 	step(`crypto micro-benchmarks (${sizes.iterations} runs each)`);
+	// as in n8n, where the WebAssembly pairing has long loaded when the first decision comes
+	await loadFastPairing();
 	const crypto = cryptoBench(sizes.iterations);
 
 	const sandbox = await startDemoSandbox();

@@ -11,6 +11,7 @@ import { QredoInputError } from '../errors';
 import { bls12_381, shake256 } from '../vendor/noble';
 import { bigintToBytes, bytesToBigint, concatBytes, parseBinary } from './bytes';
 import { Memo } from './memo';
+import { fastPairing, fromG1, scalar, toG1, toG2 } from './pairing';
 
 export type G1Point = InstanceType<typeof bls12_381.G1.Point>;
 export type G2Point = InstanceType<typeof bls12_381.G2.Point>;
@@ -68,7 +69,14 @@ export function mapToG1(w: Uint8Array): G1Point {
 			if (y !== undefined) candidate = { x, y };
 			x = Fp.add(x, 1n);
 		}
-		// The point is on the curve but generally outside G1, so the plain (non-GLV) multiplication matters here.
+		// The point is on the curve but generally outside G1, so the plain (non-GLV) multiplication matters here. It is
+		// public (a hash of the message), so the faster, variable-time WebAssembly multiplication may do it.
+		const fast = fastPairing();
+		if (fast) {
+			const cleared = fast.mul(toG1(fast, candidate), scalar(fast, G1_COFACTOR));
+			if (!cleared.isZero()) return G1.fromAffine(fromG1(cleared));
+			continue;
+		}
 		const point = G1.fromAffine(candidate).multiplyUnsafe(G1_COFACTOR);
 		if (!point.is0()) return point;
 	}
@@ -146,6 +154,11 @@ export function encodeG1Compressed(point: G1Point): Uint8Array {
 
 export function decodeG1Compressed(bytes: Uint8Array, field = 'signature'): G1Point {
 	const what = `a compressed G1 point (${BLS_SIGNATURE_LENGTH} bytes: 02 or 03, then x)`;
+	return validated(G1.fromAffine(curvePointFromCompressed(bytes, field, what)), field, what);
+}
+
+/** x and y of a compressed G1 point on the curve; subgroup membership is the caller's to check. */
+function curvePointFromCompressed(bytes: Uint8Array, field: string, what: string): { x: bigint; y: bigint } {
 	if (!(bytes instanceof Uint8Array) || bytes.length !== BLS_SIGNATURE_LENGTH) {
 		throw new QredoInputError(field, what, bytes instanceof Uint8Array ? `got ${bytes.length} bytes` : 'not bytes');
 	}
@@ -154,8 +167,7 @@ export function decodeG1Compressed(bytes: Uint8Array, field = 'signature'): G1Po
 	const x = fieldElementFrom(bytes, 1, field);
 	const evenY = evenSqrt(curveRhs(x));
 	if (evenY === undefined) throw new QredoInputError(field, what, 'x is not on the curve');
-	const y = tag === 0x03 ? Fp.neg(evenY) : evenY;
-	return validated(G1.fromAffine({ x, y }), field, what);
+	return { x, y: tag === 0x03 ? Fp.neg(evenY) : evenY };
 }
 
 /** 97 bytes: 0x04 ‖ x ‖ y. */
@@ -243,17 +255,34 @@ let generatorLines: ReturnType<typeof bls12_381.utils.calcPairingPrecomputes> | 
 /** Decoded, checked public keys with their Miller-loop lines: the approver's own and Qredo's few, per process. */
 const verificationKeys = new Memo<ReturnType<typeof bls12_381.utils.calcPairingPrecomputes>>(64);
 
+type FastLib = NonNullable<ReturnType<typeof fastPairing>>;
+type FastLines = InstanceType<FastLib['PrecomputedG2']>;
+let fastGeneratorLines: FastLines | undefined;
+/** The same in WebAssembly memory, released when an entry leaves. */
+const fastVerificationKeys = new Memo<FastLines>(64, (lines) => lines.destroy());
+
 /**
  * AMCL BLS_VERIFY: e(−σ, G2)·e(H(m), W) == 1, one double Miller loop and one final exponentiation.
  * Returns false for anything malformed (wrong length, bad tag, off-curve or off-subgroup points); never throws.
+ * Points are decoded and checked with noble either way; the pairing runs in WebAssembly once that has loaded.
  */
 export function blsVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
 	try {
 		if (!(message instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
 		// The decoders check both points (on curve, in the subgroup, not infinity); H(m) is in G1 by construction.
 		// A public key that fails to decode throws here and is not remembered.
-		const keyLines = verificationKeys.get([publicKey], () => bls12_381.utils.calcPairingPrecomputes(decodeG2(publicKey)));
+		const fast = fastPairing();
+		if (fast) {
+			// The signature's subgroup check in WebAssembly too (the same membership test, several times faster).
+			const sigma = toG1(fast, curvePointFromCompressed(signature, 'signature', 'a compressed G1 point'));
+			if (sigma.isZero() || !sigma.isValidOrder()) return false;
+			const keyLines = fastVerificationKeys.get([publicKey], () => new fast.PrecomputedG2(toG2(fast, decodeG2(publicKey).toAffine())));
+			fastGeneratorLines ??= new fast.PrecomputedG2(toG2(fast, G2.BASE.toAffine()));
+			const hashed = toG1(fast, hashToG1(message).toAffine());
+			return fast.finalExp(fast.precomputedMillerLoop2(fast.neg(sigma), fastGeneratorLines, hashed, keyLines)).isOne();
+		}
 		const negatedSignature = decodeG1Compressed(signature).negate().toAffine();
+		const keyLines = verificationKeys.get([publicKey], () => bls12_381.utils.calcPairingPrecomputes(decodeG2(publicKey)));
 		const hashed = hashToG1(message).toAffine();
 		generatorLines ??= bls12_381.utils.calcPairingPrecomputes(G2.BASE);
 		const miller = bls12_381.millerLoopBatch([

@@ -10,7 +10,11 @@ import { bytesToHex, concatBytes } from './bytes';
 export class Memo<T> {
 	private readonly entries = new Map<string, T>();
 
-	constructor(private readonly limit: number) {}
+	/** `onEvict` releases what an entry holds outside the JS heap (e.g. WebAssembly memory). */
+	constructor(
+		private readonly limit: number,
+		private readonly onEvict?: (value: T) => void,
+	) {}
 
 	get(inputs: Uint8Array[], compute: () => T): T {
 		const key = bytesToHex(sha256(concatBytes(...inputs.flatMap((input) => [lengthPrefix(input.length), input]))));
@@ -23,7 +27,12 @@ export class Memo<T> {
 		}
 		const value = compute();
 		this.entries.set(key, value);
-		if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+		if (this.entries.size > this.limit) {
+			const oldest = this.entries.keys().next().value as string;
+			const evicted = this.entries.get(oldest) as T;
+			this.entries.delete(oldest);
+			this.onEvict?.(evicted);
+		}
 		return value;
 	}
 
