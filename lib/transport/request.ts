@@ -99,6 +99,8 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 	const idempotent = options.idempotent ?? IDEMPOTENT_METHODS.has(method);
 	const { auth, signal } = options;
 
+	// Once per call, before anything is signed; each connection also resolves names through n8n's secure lookup.
+	await egressAllowed(method, url);
 	let retried429 = 0;
 	let retried5xx = 0;
 	let reauthenticated = false;
@@ -109,7 +111,6 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 		// Signed afresh on every attempt: new timestamp, nonce, zkp token or JWT. In x-nonce mode the signing and the
 		// exchange of one key take turns, so this process's nonces reach Qredo in the order they were issued.
 		const attempt = async () => {
-			await egressAllowed(method, url);
 			const headers = await authenticate(auth, { method, url, body });
 			const result = await send({ method, url, body, headers: requestHeaders(method, url, body, headers), timeoutMs, idempotent, signal }).then(
 				(response) => ({ response }),
@@ -182,7 +183,7 @@ export async function qredoRequest<T = unknown>(options: QredoRequestOptions): P
 	}
 }
 
-/** n8n's egress policy, checked before every attempt; a refusal is final (QredoTransportError kind 'egress'). */
+/** n8n's egress policy for the call's URL; a refusal is final (QredoTransportError kind 'egress'). */
 async function egressAllowed(method: string, url: string): Promise<void> {
 	try {
 		await checkEgress(url);
