@@ -23,7 +23,7 @@ import {
 	stopWorld,
 	type World,
 } from './support/governance';
-import { BROWSER, type Mailbox, smtpCredential, startMailbox } from './support/mailbox';
+import { click, type Mailbox, smtpCredential, startMailbox } from './support/mailbox';
 
 describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { timeout: 15 * 60_000 }, () => {
 	let world: World;
@@ -87,9 +87,8 @@ describe('human approval by e-mail (Send and Wait over SMTP) in a real n8n', { t
 			[yes, mailOf(yes).approveUrl],
 			[no, mailOf(no).rejectUrl],
 		] as const) {
-			const response = await fetch(url, { headers: { 'user-agent': BROWSER } });
-			const page = await response.text();
-			assert.equal(response.status, 200, `${action.rule.label}: ${page}`);
+			const { status, page } = await click(n8n, url);
+			assert.equal(status, 200, `${action.rule.label}: ${page}`);
 			assert.match(page, /<title>Action recorded<\/title>/, `${action.rule.label}: n8n recorded the click`);
 		}
 		const wanted = [auto, ...humans];

@@ -21,7 +21,7 @@ import {
 	stopWorld,
 	type World,
 } from './support/governance';
-import { BROWSER, type Mailbox, smtpCredential, startMailbox } from './support/mailbox';
+import { click, type Mailbox, smtpCredential, startMailbox } from './support/mailbox';
 
 const GWEI_PER_ETH = 1_000_000_000;
 
@@ -81,9 +81,8 @@ describe('velocity limit with an n8n Data Table in a real n8n', { timeout: 15 * 
 	const answer = async (action: CreatedAction, button: 'approveUrl' | 'rejectUrl') => {
 		const mail = await waitFor(() => mailbox.mails.find((m) => m.actionId === action.actionId), `the e-mail about ${action.rule.label}`, 60_000);
 		assert.match(mail.subject, /^Over the daily limit, approve\? withdraw /);
-		const response = await fetch(mail[button], { headers: { 'user-agent': BROWSER } });
-		assert.equal(response.status, 200);
-		await response.text();
+		const { status, page } = await click(n8n, mail[button]);
+		assert.equal(status, 200, page);
 	};
 
 	test('2 + 2 ETH approved by the rule; a third 2 ETH over the 5 ETH limit goes to the human, who approves; 0.5 ETH more is declined; the total counts only approvals', async () => {

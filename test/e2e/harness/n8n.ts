@@ -198,24 +198,38 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
 	}
 }
 
-/** Runs a Node 24 program with a JSON argument on stdin and returns its JSON stdout. */
-async function node24Json<T>(runtime: N8nRuntime, program: string, input: unknown, env: NodeJS.ProcessEnv): Promise<T> {
-	const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', program], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-	let out = '';
-	let err = '';
-	child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-	child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-	child.stdin.end(JSON.stringify(input));
-	const [code] = (await once(child, 'close')) as [number | null];
-	if (code !== 0) throw new Error(`Node 24 helper failed (exit ${code}): ${err.trim() || out.trim()}`);
-	return JSON.parse(out) as T;
+/**
+ * Runs a Node 24 program with a JSON argument on stdin and returns the JSON it writes to the file named by the
+ * argument's `out`. A file, not stdout: anything else the child prints (a warning, a library's console output) can
+ * never corrupt the result.
+ */
+async function node24Json<T>(runtime: N8nRuntime, program: string, input: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<T> {
+	const dir = mkdtempSync(join(tmpdir(), 'qredo-n8n-sql-'));
+	const out = join(dir, 'result.json');
+	try {
+		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', program], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+		let printed = '';
+		child.stdout.setEncoding('utf8').on('data', (d: string) => (printed += d));
+		child.stderr.setEncoding('utf8').on('data', (d: string) => (printed += d));
+		child.stdin.end(JSON.stringify({ ...input, out }));
+		const [code] = (await once(child, 'close')) as [number | null];
+		if (code !== 0) throw new Error(`Node 24 helper failed (exit ${code}): ${printed.trim()}`);
+		const text = readFileSync(out, 'utf8');
+		try {
+			return JSON.parse(text) as T;
+		} catch (error) {
+			throw new Error(`Node 24 helper wrote ${text.length} characters that are not JSON (${(error as Error).message}); it printed: ${printed.trim().slice(0, 2000)}`);
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 // Runs under Node 24: node:sqlite does not exist on Node 20. readOnly + a busy timeout so it can read while n8n writes.
 const SQL_PROGRAM = `
 const { DatabaseSync } = require('node:sqlite');
 let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {
-	const { db, query, params, flattedFrom, flattedColumns } = JSON.parse(s);
+	const { db, query, params, flattedFrom, flattedColumns, out } = JSON.parse(s);
 	const conn = new DatabaseSync(db, { readOnly: true, timeout: 10000 });
 	try {
 		const rows = conn.prepare(query).all(...params);
@@ -223,14 +237,14 @@ let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {
 			const flatted = require('node:module').createRequire(flattedFrom)('flatted');
 			for (const row of rows) for (const c of flattedColumns) if (typeof row[c] === 'string') row[c] = flatted.parse(row[c]);
 		}
-		process.stdout.write(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
+		require('node:fs').writeFileSync(out, JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)));
 	} finally { conn.close(); }
 });`;
 
 /** The same over n8n's PostgreSQL database (queue mode), with n8n's own `pg`; `?` placeholders become $1, $2, …. */
 const PG_PROGRAM = `
 let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', async () => {
-	const { query, params, flattedFrom, flattedColumns, connection } = JSON.parse(s);
+	const { query, params, flattedFrom, flattedColumns, connection, out } = JSON.parse(s);
 	const req = require('node:module').createRequire(flattedFrom);
 	const { Client } = req('pg');
 	const client = new Client(connection);
@@ -240,7 +254,7 @@ let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', async () => {
 		const { rows } = await client.query(query.replace(/\\?/g, () => '$' + ++n), params);
 		const flatted = req('flatted');
 		for (const row of rows) for (const c of flattedColumns) if (typeof row[c] === 'string') row[c] = flatted.parse(row[c]);
-		process.stdout.write(JSON.stringify(rows));
+		require('node:fs').writeFileSync(out, JSON.stringify(rows));
 	} finally { await client.end(); }
 });`;
 
