@@ -12,6 +12,7 @@ import { bls12_381, shake256 } from '../vendor/noble';
 import { bigintToBytes, bytesToBigint, concatBytes, parseBinary } from './bytes';
 import { Memo } from './memo';
 import { fastPairing, fromG1, scalar, toG1, toG2 } from './pairing';
+import { multiplySecret } from './secretMultiply';
 
 export type G1Point = InstanceType<typeof bls12_381.G1.Point>;
 export type G2Point = InstanceType<typeof bls12_381.G2.Point>;
@@ -216,11 +217,22 @@ export function blsPublicKey(sk: bigint): Uint8Array {
 	return publicKeys.get([bytes], () => encodeG2(G2.BASE.multiply(sk))).slice();
 }
 
-/** σ = sk·H(m), 49 bytes. The scalar multiplication is noble's constant-time one (sk is secret). */
+/**
+ * σ = sk·H(m), 49 bytes. sk is secret, so the multiplication runs a fixed sequence of operations whatever sk is:
+ * lib/crypto/secretMultiply.ts in WebAssembly once that has loaded, noble's constant-time multiplication until then.
+ */
 export function blsSign(sk: bigint, message: Uint8Array): Uint8Array {
 	requireScalar(sk, 'blsPrivateKey');
 	if (!(message instanceof Uint8Array)) throw new QredoInputError('message', 'bytes');
-	return encodeG1Compressed(hashToG1(message).multiply(sk));
+	return signHashed(sk, hashToG1(message)).signature;
+}
+
+function signHashed(sk: bigint, hashed: G1Point): { signature: Uint8Array; fast?: { lib: FastLib; hashed: FastG1 } } {
+	const fast = fastPairing();
+	if (!fast) return { signature: encodeG1Compressed(hashed.multiply(sk)) };
+	const wasmHashed = toG1(fast, hashed.toAffine());
+	const signature = encodeG1Compressed(G1.fromAffine(fromG1(multiplySecret(fast, wasmHashed, sk))));
+	return { signature, fast: { lib: fast, hashed: wasmHashed } };
 }
 
 /** A random scalar in [1, r) for blinding. */
@@ -229,22 +241,29 @@ function randomScalar(): bigint {
 }
 
 /**
- * σ = sk·H(m) as blsSign, checked before it leaves: the bytes are decoded again and compared with sk·H(m) computed a
- * second, independent way, (sk − b)·H(m) + b·H(m) for a fresh random b (other scalars, other ladder steps, both
- * constant-time). That catches a faulty multiplication or encoding as a self-verification with a pairing does
- * (which cannot catch a wrong H(m) either, since it recomputes the same H(m)), at a third of the cost of signing and
- * verifying.
- * Throws QredoInputError when the two disagree.
+ * σ = sk·H(m) as blsSign, checked before it leaves, from the bytes decoded again:
+ * - with WebAssembly: the pairing check Qredo makes, e(−σ, G2)·e(H(m), W) == 1 against the approver's public key,
+ *   on public data only (a few milliseconds);
+ * - without: sk·H(m) computed a second, independent way, (sk − b)·H(m) + b·H(m) for a fresh random b (other scalars,
+ *   other ladder steps, both constant-time), which catches a faulty multiplication or encoding as the pairing does.
+ * Neither can catch a wrong H(m), since both recompute the same H(m); the AMCL vectors pin that.
+ * Throws QredoInputError when the check fails.
  */
 export function blsSignChecked(sk: bigint, message: Uint8Array): Uint8Array {
 	requireScalar(sk, 'blsPrivateKey');
 	if (!(message instanceof Uint8Array)) throw new QredoInputError('message', 'bytes');
 	const hashed = hashToG1(message);
-	const signature = encodeG1Compressed(hashed.multiply(sk));
-	const b = randomScalar();
-	const blindedPart = (((sk - b) % CURVE_ORDER) + CURVE_ORDER) % CURVE_ORDER;
-	const second = blindedPart === 0n ? hashed.multiply(b) : hashed.multiply(blindedPart).add(hashed.multiply(b));
-	if (!decodeG1Compressed(signature).equals(second)) {
+	const { signature, fast } = signHashed(sk, hashed);
+	let consistent: boolean;
+	if (fast) {
+		consistent = fastPairingCheck(fast.lib, signature, fast.hashed, blsPublicKey(sk));
+	} else {
+		const b = randomScalar();
+		const blindedPart = (((sk - b) % CURVE_ORDER) + CURVE_ORDER) % CURVE_ORDER;
+		const second = blindedPart === 0n ? hashed.multiply(b) : hashed.multiply(blindedPart).add(hashed.multiply(b));
+		consistent = decodeG1Compressed(signature).equals(second);
+	}
+	if (!consistent) {
 		throw new QredoInputError('blsPrivateKey', 'a key whose signatures compute consistently', 'the signature check failed; nothing was sent');
 	}
 	return signature;
@@ -257,30 +276,35 @@ const verificationKeys = new Memo<ReturnType<typeof bls12_381.utils.calcPairingP
 
 type FastLib = NonNullable<ReturnType<typeof fastPairing>>;
 type FastLines = InstanceType<FastLib['PrecomputedG2']>;
+type FastG1 = InstanceType<FastLib['G1']>;
 let fastGeneratorLines: FastLines | undefined;
 /** The same in WebAssembly memory, released when an entry leaves. */
 const fastVerificationKeys = new Memo<FastLines>(64, (lines) => lines.destroy());
 
 /**
+ * e(−σ, G2)·e(H(m), W) == 1 in WebAssembly, σ decoded from its bytes and checked to be in G1 (there too: the same
+ * membership test, several times faster). Throws on a malformed σ or public key; callers turn that into "false".
+ */
+function fastPairingCheck(fast: FastLib, signature: Uint8Array, hashed: FastG1, publicKey: Uint8Array): boolean {
+	const sigma = toG1(fast, curvePointFromCompressed(signature, 'signature', 'a compressed G1 point'));
+	if (sigma.isZero() || !sigma.isValidOrder()) return false;
+	// A public key that fails to decode throws here and is not remembered.
+	const keyLines = fastVerificationKeys.get([publicKey], () => new fast.PrecomputedG2(toG2(fast, decodeG2(publicKey).toAffine())));
+	fastGeneratorLines ??= new fast.PrecomputedG2(toG2(fast, G2.BASE.toAffine()));
+	return fast.finalExp(fast.precomputedMillerLoop2(fast.neg(sigma), fastGeneratorLines, hashed, keyLines)).isOne();
+}
+
+/**
  * AMCL BLS_VERIFY: e(−σ, G2)·e(H(m), W) == 1, one double Miller loop and one final exponentiation.
  * Returns false for anything malformed (wrong length, bad tag, off-curve or off-subgroup points); never throws.
- * Points are decoded and checked with noble either way; the pairing runs in WebAssembly once that has loaded.
+ * The pairing and the signature's subgroup check run in WebAssembly once that has loaded, with noble until then.
  */
 export function blsVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
 	try {
 		if (!(message instanceof Uint8Array) || !(publicKey instanceof Uint8Array)) return false;
-		// The decoders check both points (on curve, in the subgroup, not infinity); H(m) is in G1 by construction.
-		// A public key that fails to decode throws here and is not remembered.
+		// Both points are checked (on curve, in the subgroup, not infinity); H(m) is in G1 by construction.
 		const fast = fastPairing();
-		if (fast) {
-			// The signature's subgroup check in WebAssembly too (the same membership test, several times faster).
-			const sigma = toG1(fast, curvePointFromCompressed(signature, 'signature', 'a compressed G1 point'));
-			if (sigma.isZero() || !sigma.isValidOrder()) return false;
-			const keyLines = fastVerificationKeys.get([publicKey], () => new fast.PrecomputedG2(toG2(fast, decodeG2(publicKey).toAffine())));
-			fastGeneratorLines ??= new fast.PrecomputedG2(toG2(fast, G2.BASE.toAffine()));
-			const hashed = toG1(fast, hashToG1(message).toAffine());
-			return fast.finalExp(fast.precomputedMillerLoop2(fast.neg(sigma), fastGeneratorLines, hashed, keyLines)).isOne();
-		}
+		if (fast) return fastPairingCheck(fast, signature, toG1(fast, hashToG1(message).toAffine()), publicKey);
 		const negatedSignature = decodeG1Compressed(signature).negate().toAffine();
 		const keyLines = verificationKeys.get([publicKey], () => bls12_381.utils.calcPairingPrecomputes(decodeG2(publicKey)));
 		const hashed = hashToG1(message).toAffine();

@@ -1,9 +1,10 @@
 /**
- * WebAssembly arithmetic (mcl) for the public-data side of BLS: the pairing check of a verification and the
- * full-cofactor multiplication of hash-to-G1. Both give exactly what noble gives (the tests compare them on every AMCL
- * vector); mcl is only faster. It starts loading when this module is first imported; until it is ready (a few
- * milliseconds, asynchronously) the callers use noble. Never used with a secret scalar: mcl's multiplication is not
- * constant-time.
+ * WebAssembly arithmetic (mcl) for BLS: the pairing check of a verification, the full-cofactor multiplication of
+ * hash-to-G1, and the point operations of the signing ladder (lib/crypto/secretMultiply.ts). Everything gives exactly
+ * what noble gives (the tests compare both paths on every AMCL vector); mcl is only faster. It starts loading when this
+ * module is first imported; until it is ready (a few milliseconds, asynchronously) the callers use noble. mcl's own
+ * scalar multiplications (`mul`, even `mulCT`) take time that depends on the scalar, so they only ever see public
+ * scalars.
  */
 import { mcl } from '../vendor/mcl';
 
