@@ -11,7 +11,7 @@ import { QredoInputError } from '../errors';
 import { bls12_381, shake256 } from '../vendor/noble';
 import { bigintToBytes, bytesToBigint, concatBytes, parseBinary } from './bytes';
 import { Memo } from './memo';
-import { fastPairing, fromG1, scalar, toG1, toG2 } from './pairing';
+import { fastPairing, fromG1, scalar, squareRootOf, toG1, toG2 } from './pairing';
 import { multiplySecret } from './secretMultiply';
 
 export type G1Point = InstanceType<typeof bls12_381.G1.Point>;
@@ -43,12 +43,14 @@ const SQRT_EXPONENT = (FIELD_MODULUS + 1n) / 4n;
 
 /**
  * Returns the square root of `value` whose canonical integer is even, or undefined when `value` is not a
- * non-zero quadratic residue (AMCL's Jacobi test gives 0 for 0, which it treats as "no point").
+ * non-zero quadratic residue (AMCL's Jacobi test gives 0 for 0, which it treats as "no point"). Only ever called
+ * with public values (a hash of the message, a signature's x), so WebAssembly may compute it once loaded.
  */
 function evenSqrt(value: bigint): bigint | undefined {
 	if (value === 0n) return undefined;
-	const root = Fp.pow(value, SQRT_EXPONENT);
-	if (Fp.sqr(root) !== value) return undefined;
+	const fast = fastPairing();
+	const root = fast ? squareRootOf(fast, value) : Fp.pow(value, SQRT_EXPONENT);
+	if (root === undefined || Fp.sqr(root) !== value) return undefined;
 	return root & 1n ? Fp.neg(root) : root;
 }
 

@@ -61,6 +61,17 @@ export function fromG1(point: InstanceType<McLib['G1']>): { x: bigint; y: bigint
 	return { x: BigInt(`0x${x}`), y: BigInt(`0x${y}`) };
 }
 
+/**
+ * A square root of a public field element (as an integer), or undefined when there is none; which of the two roots
+ * comes back is the caller's to normalise.
+ */
+export function squareRootOf(m: McLib, value: bigint): bigint | undefined {
+	const element = new m.Fp();
+	element.setStr(hex(value), 16);
+	const [exists, root] = m.squareRoot(element);
+	return exists ? BigInt(`0x${root.getStr(16)}`) : undefined;
+}
+
 export function scalar(m: McLib, value: bigint): InstanceType<McLib['Fr']> {
 	const fr = new m.Fr();
 	fr.setStr(hex(value), 16);
