@@ -94,9 +94,10 @@ export class QredoApproverApi implements ICredentialType {
 		{
 			displayName: 'Signing Agent PIN',
 			name: 'mpinPin',
-			type: 'number',
-			default: 0,
-			description: 'Only for a zkptoken imported from a Signing Agent v1 store: its base.pin. Leave 0 for a client secret.',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only for a zkptoken imported from a Signing Agent v1 store: its base.pin (digits). Leave empty for a client secret.',
 			displayOptions: { show: { approverType: ['v1'] } },
 		},
 		{

@@ -9,9 +9,9 @@ export const environmentFields: INodeProperties[] = [
 		default: 'production',
 		options: [
 			{ name: 'Production', value: 'production', description: 'api.qredo.network and api-v2.qredo.network' },
-			{ name: 'Sandbox', value: 'sandbox', description: 'sandbox-api.qredo.network (Partner API and Qredo API v1)' },
+			{ name: 'Qredo Sandbox (Hosted)', value: 'sandbox', description: "Qredo's own test environment: sandbox-api.qredo.network (Partner API and Qredo API v1)" },
 			{ name: 'Play (Deprecated)', value: 'play', description: 'play-api.qredo.network (Partner API)' },
-			{ name: 'Custom', value: 'custom', description: 'Your own base URLs, e.g. the local `qredo sandbox`' },
+			{ name: 'Custom URLs (e.g. Local Sandbox)', value: 'custom', description: 'Base URLs you enter, e.g. the local `qredo sandbox` on this machine' },
 		],
 	},
 	{

@@ -61,7 +61,7 @@ export function approverAccess(data: ICredentialDataDecryptedObject): ApproverAc
 	const mpin: AgentCredentials = {
 		identity: required(data, 'mpinIdentity', 'the M-Pin identity (clientID hex from /coreclient/init)'),
 		clientSecret: required(data, 'mpinClientSecret', 'the M-Pin client secret (97 bytes hex from /coreclient/init)'),
-		pin: Number(data.mpinPin ?? 0) || 0,
+		pin: agentPin(data.mpinPin),
 	};
 	parseAgentCredentials(mpin, 'mpinClientSecret');
 	return {
@@ -72,6 +72,17 @@ export function approverAccess(data: ICredentialDataDecryptedObject): ApproverAc
 		mpin,
 		feedUrl: agentFeedUrl(baseUrl),
 	};
+}
+
+/**
+ * The Signing Agent PIN: empty (or 0) for a client secret. Credentials saved before it became a password field hold a
+ * number. Anything but digits is refused, naming the field and never echoing the value.
+ */
+function agentPin(value: unknown): number {
+	if (value === undefined || value === null || value === '') return 0;
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	if (!/^\d{1,15}$/.test(text)) throw new QredoInputError('mpinPin', 'the Signing Agent PIN: digits only, or empty for a client secret');
+	return Number(text);
 }
 
 /** The feed of pending actions for this approver, with fresh auth on every dial. */
