@@ -242,26 +242,40 @@ function randomScalar(): bigint {
 	return (bytesToBigint(new Uint8Array(randomBytes(64))) % (CURVE_ORDER - 1n)) + 1n;
 }
 
+/** Keys whose signatures have passed the pairing check in this process (by digest; the value is always true). */
+const pairingCheckedKeys = new Memo<true>(64);
+
 /**
- * σ = sk·H(m) as blsSign, checked before it leaves, from the bytes decoded again:
- * - with WebAssembly: the pairing check Qredo makes, e(−σ, G2)·e(H(m), W) == 1 against the approver's public key,
- *   on public data only (a few milliseconds);
- * - without: sk·H(m) computed a second, independent way, (sk − b)·H(m) + b·H(m) for a fresh random b (other scalars,
- *   other ladder steps, both constant-time), which catches a faulty multiplication or encoding as the pairing does.
- * Neither can catch a wrong H(m), since both recompute the same H(m); the AMCL vectors pin that.
- * Throws QredoInputError when the check fails.
+ * σ = sk·H(m) as blsSign, checked before it leaves: the bytes are decoded again and compared with sk·H(m) computed a
+ * second, independent way, (sk − b)·H(m) + b·H(m) for a fresh random b (other scalars, other ladder steps, the same
+ * fixed-sequence multiplication), which catches a faulty multiplication or encoding. With WebAssembly, the first
+ * signature of each key in a process also gets the pairing check Qredo makes, e(−σ, G2)·e(H(m), W) == 1, against the
+ * key's public key. No check can catch a wrong H(m), since each recomputes the same H(m); the AMCL vectors pin that.
+ * Throws QredoInputError when a check fails.
  */
 export function blsSignChecked(sk: bigint, message: Uint8Array): Uint8Array {
 	requireScalar(sk, 'blsPrivateKey');
 	if (!(message instanceof Uint8Array)) throw new QredoInputError('message', 'bytes');
 	const hashed = hashToG1(message);
 	const { signature, fast } = signHashed(sk, hashed);
+	const b = randomScalar();
+	const blindedPart = (((sk - b) % CURVE_ORDER) + CURVE_ORDER) % CURVE_ORDER;
 	let consistent: boolean;
 	if (fast) {
-		consistent = fastPairingCheck(fast.lib, signature, fast.hashed, blsPublicKey(sk));
+		const { lib, hashed: point } = fast;
+		const second = blindedPart === 0n ? multiplySecret(lib, point, b) : lib.add(multiplySecret(lib, point, blindedPart), multiplySecret(lib, point, b));
+		consistent = toG1(lib, curvePointFromCompressed(signature, 'signature', 'a compressed G1 point')).isEqual(second);
+		if (consistent) {
+			try {
+				pairingCheckedKeys.get([blsSecretKeyToBytes(sk)], () => {
+					if (!fastPairingCheck(lib, signature, point, blsPublicKey(sk))) throw new Error('pairing check failed');
+					return true;
+				});
+			} catch {
+				consistent = false;
+			}
+		}
 	} else {
-		const b = randomScalar();
-		const blindedPart = (((sk - b) % CURVE_ORDER) + CURVE_ORDER) % CURVE_ORDER;
 		const second = blindedPart === 0n ? hashed.multiply(b) : hashed.multiply(blindedPart).add(hashed.multiply(b));
 		consistent = decodeG1Compressed(signature).equals(second);
 	}
