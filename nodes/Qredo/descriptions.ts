@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { QredoSurface } from '../shared/qredoApiCredential';
-import { qredoId } from './validation';
+import { positiveInteger, qredoId } from './validation';
 
 /** Shows `properties` only for one API › resource › operation. */
 export function forOperation(api: QredoSurface, resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
@@ -53,7 +53,7 @@ export function assetField(name = 'asset', displayName = 'Asset', required = tru
 		default: '',
 		required,
 		description:
-			'Asset code as Qredo lists it (GET /assets). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Asset code as Qredo lists it (Asset › Get Many). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	};
 }
 
@@ -66,7 +66,7 @@ export function amountField(name = 'amount', displayName = 'Amount'): INodePrope
 		required: true,
 		placeholder: 'e.g. 150000',
 		description:
-			"Whole number in the asset's base units, as the API takes it (satoshi for BTC; for other assets see the scale in Asset › List). Decimals are refused, not rounded.",
+			"Whole number in the asset's base units, as the API takes it (satoshi for BTC; for other assets see the scale in Asset › Get Many). Decimals are refused, not rounded.",
 	};
 }
 
@@ -121,6 +121,15 @@ export function returnAllAndLimit(): INodeProperties[] {
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
+}
+
+/**
+ * The first `limit` results, or all of them with Return All: for the lists Qredo returns whole (not paged), so every
+ * Get Many behaves alike.
+ */
+export function limitResults<T>(context: IExecuteFunctions, itemIndex: number, results: T[]): T[] {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return results;
+	return results.slice(0, positiveInteger(context.getNodeParameter('limit', itemIndex, 50), 'Limit'));
 }
 
 /** Node-wide request settings, shown for every operation. */

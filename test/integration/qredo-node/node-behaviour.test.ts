@@ -140,7 +140,7 @@ describe('Qredo node: shared behaviour', () => {
 			const output = await run(world, partner('wallet', 'get', {}), { items, itemParameters: wallets.map((walletId) => ({ walletId })) });
 			assert.deepEqual(output.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 			assert.deepEqual(output.map((item) => item.json.wallet_id), wallets);
-			const lists = await run(world, partner('fund', 'listDepositAddresses', { companyId: company(), fundId: byId(world.seed.fund.id) }), { items: items.slice(0, 2) });
+			const lists = await run(world, partner('fund', 'getManyDepositAddresses', { companyId: company(), fundId: byId(world.seed.fund.id) }), { items: items.slice(0, 2) });
 			assert.deepEqual(lists.map((item) => item.pairedItem), [{ item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
 		});
 
@@ -185,7 +185,7 @@ describe('Qredo node: shared behaviour', () => {
 	describe('secrets', () => {
 		it('no output or error carries the API key, secrets, RSA key or BLS/EC private keys', async () => {
 			const outputs = [
-				await runJson(world, partner('asset', 'list')),
+				await runJson(world, partner('asset', 'getAll')),
 				await runJson(world, partner('company', 'get', { companyId: company() })),
 				await runJson(world, { api: 'qapiV1', resource: 'account', operation: 'get' }),
 				await runJson(world, { api: 'qapiV2', resource: 'apiKey', operation: 'get' }),

@@ -54,15 +54,15 @@ describe('Qredo node: Partner API company, trusted party, holding', () => {
 		});
 
 		it('search returns one item per match', async () => {
-			const matches = await runJson(world, partner('company', 'search', { query: 'demo custody' }));
+			const matches = await runJson(world, partner('company', 'getAll', { query: 'demo custody' }));
 			assert.equal(matches.length, 1);
 			assert.equal(matches[0].company_id, world.seed.company.id);
-			assert.deepEqual(await runJson(world, partner('company', 'search', { query: 'no such company anywhere' })), []);
+			assert.deepEqual(await runJson(world, partner('company', 'getAll', { query: 'no such company anywhere' })), []);
 		});
 
 		it('search with a wrong credential is a 401 errPartnerAuth NodeApiError', async () => {
 			const credential = { ...world.credential, partnerApiKey: 'eyJrZXlfaWQiOiJub3BlIiwia2V5Ijoibm9wZSJ9' };
-			const error = await runError(world, partner('company', 'search', { query: 'x' }), { credential });
+			const error = await runError(world, partner('company', 'getAll', { query: 'x' }), { credential });
 			assertApiError(error, 401, 'errPartnerAuth');
 		});
 	});
@@ -74,12 +74,12 @@ describe('Qredo node: Partner API company, trusted party, holding', () => {
 			const [added] = await runJson(world, partner('trustedParty', 'add', { companyId: target, partyType: 'user', email: world.seed.humans[0].email }));
 			assert.equal(added.code, 200);
 			assert.equal(added.address, world.seed.humans[0].email);
-			const list = await runJson(world, partner('trustedParty', 'list', { companyId: target }));
+			const list = await runJson(world, partner('trustedParty', 'getAll', { companyId: target }));
 			assert.equal(list.length, 1);
 			assert.equal(list[0].type, 'user');
 			const [deleted] = await runJson(world, partner('trustedParty', 'delete', { companyId: target, trustedPartyId: String(list[0].trusted_entity_id) }));
 			assert.equal(deleted.deleted, true);
-			assert.deepEqual(await runJson(world, partner('trustedParty', 'list', { companyId: target })), []);
+			assert.deepEqual(await runJson(world, partner('trustedParty', 'getAll', { companyId: target })), []);
 		});
 
 		it('add an agent and a company by ID', async () => {
@@ -87,8 +87,12 @@ describe('Qredo node: Partner API company, trusted party, holding', () => {
 			const target = byId(String(created.company_id));
 			await runJson(world, partner('trustedParty', 'add', { companyId: target, partyType: 'agent', agentId: world.seed.agent.id }));
 			await runJson(world, partner('trustedParty', 'add', { companyId: target, partyType: 'company', partyCompanyId: world.seed.company.id }));
-			const types = (await runJson(world, partner('trustedParty', 'list', { companyId: target }))).map((p) => p.type).sort();
+			const types = (await runJson(world, partner('trustedParty', 'getAll', { companyId: target }))).map((p) => p.type).sort();
 			assert.deepEqual(types, ['company', 'core-client']);
+			// Get Many: Limit keeps the first results, Return All ignores it, a bad Limit names the field.
+			assert.equal((await runJson(world, partner('trustedParty', 'getAll', { companyId: target, returnAll: false, limit: 1 }))).length, 1);
+			assert.equal((await runJson(world, partner('trustedParty', 'getAll', { companyId: target, returnAll: true, limit: 1 }))).length, 2);
+			assertInputError(await runError(world, partner('trustedParty', 'getAll', { companyId: target, returnAll: false, limit: 0 })), 'Limit');
 		});
 
 		it('add refuses a malformed e-mail; adding twice is a 409', async () => {
@@ -103,20 +107,20 @@ describe('Qredo node: Partner API company, trusted party, holding', () => {
 		});
 
 		it('list of an unknown company is a 404', async () => {
-			assertApiError(await runError(world, partner('trustedParty', 'list', { companyId: byId('NoSuchCompany') })), 404);
+			assertApiError(await runError(world, partner('trustedParty', 'getAll', { companyId: byId('NoSuchCompany') })), 404);
 		});
 	});
 
 	describe('Holding', () => {
 		it('list returns one item per asset with the seeded totals', async () => {
-			const holdings = await runJson(world, partner('holding', 'list', { companyId: company() }));
+			const holdings = await runJson(world, partner('holding', 'getAll', { companyId: company() }));
 			const btc = holdings.find((h) => h.symbol === 'BTC');
 			assert.equal(btc?.amount, 5_0000_0000);
 		});
 
 		it('list of an unknown company is a 404; a blank company is refused', async () => {
-			assertApiError(await runError(world, partner('holding', 'list', { companyId: byId('NoSuchCompany') })), 404);
-			assertInputError(await runError(world, partner('holding', 'list', { companyId: byId('') })), 'Company');
+			assertApiError(await runError(world, partner('holding', 'getAll', { companyId: byId('NoSuchCompany') })), 404);
+			assertInputError(await runError(world, partner('holding', 'getAll', { companyId: byId('') })), 'Company');
 		});
 	});
 });

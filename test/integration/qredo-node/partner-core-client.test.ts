@@ -42,7 +42,7 @@ describe('Qredo node: Partner API hosted core client', () => {
 			world,
 			partner('transfer', 'create', { companyId: byId(world.seed.company.id), walletId, counterpartyWallet: recipient, asset: 'ETH', amount: '1000', expires: '1h' }),
 		);
-		const actions = await runJson(world, partner('coreClient', 'listActions', { coreClientId: coreClient() }));
+		const actions = await runJson(world, partner('coreClient', 'getManyActions', { coreClientId: coreClient() }));
 		const pending = actions.filter((a) => a.status === 'pending');
 		assert.ok(pending.length > 0, JSON.stringify(actions));
 		return String(pending[pending.length - 1].id);
@@ -57,10 +57,10 @@ describe('Qredo node: Partner API hosted core client', () => {
 	});
 
 	it('list: one item per hosted client of this key; with a wrong key it is a 401', async () => {
-		const clients = await runJson(world, partner('coreClient', 'list'));
+		const clients = await runJson(world, partner('coreClient', 'getAll'));
 		assert.ok(clients.some((c) => c.id === clientId));
 		const credential = { ...world.credential, partnerApiKey: 'eyJrZXlfaWQiOiJ4Iiwia2V5IjoieCJ9' };
-		assertApiError(await runError(world, partner('coreClient', 'list'), { credential }), 401, 'errPartnerAuth');
+		assertApiError(await runError(world, partner('coreClient', 'getAll'), { credential }), 401, 'errPartnerAuth');
 	});
 
 	it('list actions and get action: the pending approval of a transfer; an unknown client is a 404', async () => {
@@ -69,7 +69,7 @@ describe('Qredo node: Partner API hosted core client', () => {
 		assert.equal(action.id, actionId);
 		assert.equal(action.type, 'ApproveTransfer');
 		assert.equal(action.status, 'pending');
-		assertApiError(await runError(world, partner('coreClient', 'listActions', { coreClientId: byId('NoSuchClient') })), 404);
+		assertApiError(await runError(world, partner('coreClient', 'getManyActions', { coreClientId: byId('NoSuchClient') })), 404);
 		assertApiError(await runError(world, partner('coreClient', 'getAction', { coreClientId: coreClient(), actionId: 'NoSuchAction' })), 404);
 	});
 

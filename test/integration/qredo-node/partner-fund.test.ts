@@ -72,32 +72,32 @@ describe('Qredo node: Partner API fund', () => {
 	});
 
 	it('search: one item per match; an unknown company is a 404', async () => {
-		const found = await runJson(world, partner('fund', 'search', { companyId: company(), query: 'treasury' }));
+		const found = await runJson(world, partner('fund', 'getAll', { companyId: company(), query: 'treasury' }));
 		assert.deepEqual(found, [{ name: 'Demo Treasury', id: world.seed.fund.id }]);
-		assertApiError(await runError(world, partner('fund', 'search', { companyId: byId('NoSuchCompany'), query: '' })), 404);
+		assertApiError(await runError(world, partner('fund', 'getAll', { companyId: byId('NoSuchCompany'), query: '' })), 404);
 	});
 
 	it('list deposit addresses: one item per wallet; an unknown fund is a 404', async () => {
-		const list = await runJson(world, inFund('listDepositAddresses'));
+		const list = await runJson(world, inFund('getManyDepositAddresses'));
 		assert.deepEqual(list.map((row) => row.asset).sort(), ['BTC', 'ETH']);
 		assert.ok(list.every((row) => typeof row.address === 'string' && row.address !== ''));
-		assertApiError(await runError(world, partner('fund', 'listDepositAddresses', { companyId: company(), fundId: byId('NoSuchFund') })), 404);
+		assertApiError(await runError(world, partner('fund', 'getManyDepositAddresses', { companyId: company(), fundId: byId('NoSuchFund') })), 404);
 	});
 
 	it('list whitelist: all, then filtered by asset and address; a malformed address filter is refused', async () => {
-		assert.equal((await runJson(world, inFund('listWhitelist'))).length, 2);
+		assert.equal((await runJson(world, inFund('getManyWhitelistAddresses'))).length, 2);
 		const eth = world.seed.whitelist.find((w) => w.asset === 'ETH');
-		const filtered = await runJson(world, inFund('listWhitelist', { filters: { asset: 'ETH', address: eth?.address } }));
+		const filtered = await runJson(world, inFund('getManyWhitelistAddresses', { filters: { asset: 'ETH', address: eth?.address } }));
 		assert.equal(filtered.length, 1);
 		assert.equal(filtered[0].name, eth?.name);
-		assertInputError(await runError(world, inFund('listWhitelist', { filters: { address: '0x1234' } })), 'Address', 'EVM');
+		assertInputError(await runError(world, inFund('getManyWhitelistAddresses', { filters: { address: '0x1234' } })), 'Address', 'EVM');
 	});
 
 	it('add whitelist address: listed afterwards; twice is a 409; a bad EVM address is refused', async () => {
 		const address = '0x1111111111111111111111111111111111111111';
 		const [added] = await runJson(world, inFund('addWhitelistAddress', { asset: 'ETH', address, name: 'Node exchange' }));
 		assert.equal(added.address, address);
-		const filtered = await runJson(world, inFund('listWhitelist', { filters: { asset: 'ETH', address } }));
+		const filtered = await runJson(world, inFund('getManyWhitelistAddresses', { filters: { asset: 'ETH', address } }));
 		assert.equal(filtered.length, 1);
 		assertApiError(await runError(world, inFund('addWhitelistAddress', { asset: 'ETH', address, name: 'again' })), 409);
 		assertInputError(await runError(world, inFund('addWhitelistAddress', { asset: 'ETH', address: '0xZZ', name: 'bad' })), 'Address');

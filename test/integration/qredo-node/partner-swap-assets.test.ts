@@ -15,7 +15,7 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 
 	describe('Asset', () => {
 		it('list: one item per asset with code, unit and scale', async () => {
-			const assets = await runJson(world, partner('asset', 'list'));
+			const assets = await runJson(world, partner('asset', 'getAll'));
 			const btc = assets.find((a) => a.code === 'BTC');
 			assert.equal(btc?.scale, 100_000_000);
 			assert.ok(assets.length >= 2);
@@ -23,7 +23,7 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 
 		it('list without a Partner API section names the missing credential section', async () => {
 			const credential = { ...world.credential, partnerApiKey: '', rsaPrivateKey: '' };
-			const error = await runError(world, partner('asset', 'list'), { credential });
+			const error = await runError(world, partner('asset', 'getAll'), { credential });
 			assertInputError(error, 'partnerApi', 'Partner API section');
 		});
 	});
@@ -87,9 +87,9 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 			assert.ok(JSON.stringify(maker).includes(swapId));
 
 			await runJson(world, partner('liquidityHub', 'add', { companyId: company(), txId: swapId }));
-			const listed = await runJson(world, partner('liquidityHub', 'list', { scope: 'company', companyId: company() }));
+			const listed = await runJson(world, partner('liquidityHub', 'getAll', { scope: 'company', companyId: company() }));
 			assert.ok(listed.some((item) => item.tx_id === swapId), JSON.stringify(listed));
-			const everywhere = await runJson(world, partner('liquidityHub', 'list', { scope: 'all' }));
+			const everywhere = await runJson(world, partner('liquidityHub', 'getAll', { scope: 'all' }));
 			assert.ok(everywhere.some((item) => item.tx_id === swapId));
 			assertApiError(await runError(world, partner('liquidityHub', 'add', { companyId: company(), txId: swapId })), 409);
 
@@ -124,7 +124,7 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 		});
 
 		it('liquidity hub list of an unknown company is a 404', async () => {
-			assertApiError(await runError(world, partner('liquidityHub', 'list', { scope: 'company', companyId: byId('NoSuchCompany') })), 404);
+			assertApiError(await runError(world, partner('liquidityHub', 'getAll', { scope: 'company', companyId: byId('NoSuchCompany') })), 404);
 		});
 	});
 });

@@ -37,10 +37,10 @@ describe('Qredo node: Qredo API v1 and v2', () => {
 
 	describe('v1 Fund', () => {
 		it('list: one item per fund; archived filter is sent as true/false', async () => {
-			const funds = await runJson(world, v1('fund', 'list'));
+			const funds = await runJson(world, v1('fund', 'getAll'));
 			assert.deepEqual(funds.map((f) => f.name).sort(), ['Demo Operations', 'Demo Treasury']);
-			assert.equal((await runJson(world, v1('fund', 'list', { archived: 'false' }))).length, 2);
-			assertApiError(await runError(world, v1('fund', 'list'), { credential: wrongV1Secret() }), 401);
+			assert.equal((await runJson(world, v1('fund', 'getAll', { archived: 'false' }))).length, 2);
+			assertApiError(await runError(world, v1('fund', 'getAll'), { credential: wrongV1Secret() }), 401);
 		});
 
 		it('get: fundInfo with wallets; an unknown fund is a 404', async () => {
@@ -61,8 +61,8 @@ describe('Qredo node: Qredo API v1 and v2', () => {
 		it('trusted party list: personal accounts get their members; an organisation key gets Qredo’s 403', async () => {
 			const key = (await admin(world, 'POST', '/qapi-keys', { name: 'personal key' })).json;
 			const credential = { ...world.credential, qapiV1ApiKeyId: String(key.keyId), qapiV1Secret: String(key.secret) };
-			assert.deepEqual(await runJson(world, v1('trustedParty', 'list'), { credential }), []);
-			assertApiError(await runError(world, v1('trustedParty', 'list')), 403);
+			assert.deepEqual(await runJson(world, v1('trustedParty', 'getAll'), { credential }), []);
+			assertApiError(await runError(world, v1('trustedParty', 'getAll')), 403);
 		});
 
 		it('wallet history: one item per movement; an unknown wallet is a 404', async () => {
@@ -95,7 +95,7 @@ describe('Qredo node: Qredo API v1 and v2', () => {
 			assert.equal(tx.maxFeePerGas, '30000000000');
 			const [status] = await runJson(world, v1('transaction', 'getStatus', { txId: String(tx.txID) }));
 			assert.equal(status.txID, tx.txID);
-			const approvals = await runJson(world, v1('transaction', 'listApprovals', { txId: String(tx.txID) }));
+			const approvals = await runJson(world, v1('transaction', 'getManyApprovals', { txId: String(tx.txID) }));
 			assert.ok(approvals.length >= 1);
 			assert.equal(approvals[0].txID, tx.txID);
 		});
@@ -119,7 +119,7 @@ describe('Qredo node: Qredo API v1 and v2', () => {
 
 		it('get status and list approvals of an unknown transaction are 404s', async () => {
 			assertApiError(await runError(world, v1('transaction', 'getStatus', { txId: 'NoSuchTx' })), 404);
-			assertApiError(await runError(world, v1('transaction', 'listApprovals', { txId: 'NoSuchTx' })), 404);
+			assertApiError(await runError(world, v1('transaction', 'getManyApprovals', { txId: 'NoSuchTx' })), 404);
 		});
 	});
 

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { list };
+export const operations: QredoResource = { getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,13 +13,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { api: ['partnerApi'], resource: ['asset'] } },
 		options: [
 			{
-				name: 'List',
-				value: 'list',
-				action: 'List supported assets',
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many assets',
 				description: 'Every asset with its code, base unit and scale (base units per coin), one item each',
 			},
 		],
-		default: 'list',
+		default: 'getAll',
 	},
-	...list.description,
+	...getAll.description,
 ];

@@ -5,7 +5,7 @@ import { partnerTxId, text } from '../../../validation';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that takes the swap offer'),
-	idField('swapId', 'Swap ID', "The maker's swap transaction ID (swap_id), e.g. from Liquidity Hub › List"),
+	idField('swapId', 'Swap ID', "The maker's swap transaction ID (swap_id), e.g. from Liquidity Hub › Get Many"),
 	idField('sendWalletId', 'Send Wallet ID', 'Your wallet that pays the asset the maker asks for (send_wallet_id)'),
 	idField('receiveWalletId', 'Receive Wallet ID', 'Your wallet that receives the asset the maker offers (receive_wallet_id)'),
 	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', required: true, description: 'Your reference (reference)' },

@@ -2,10 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
 import * as create from './create';
 import * as get from './get';
-import * as search from './search';
+import * as getAll from './getAll';
 import * as update from './update';
 
-export const operations: QredoResource = { create, get, search, update };
+export const operations: QredoResource = { create, get, getAll, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,15 +15,15 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { api: ['partnerApi'], resource: ['company'] } },
 		options: [
-			{ name: 'Create', value: 'create', action: 'Create a company', description: 'POST /company' },
-			{ name: 'Get', value: 'get', action: 'Get a company', description: 'GET /company/{company_id}' },
-			{ name: 'Search', value: 'search', action: 'Search companies', description: 'GET /company/search' },
-			{ name: 'Update', value: 'update', action: 'Update a company', description: 'PUT /company/{company_id}' },
+			{ name: 'Create', value: 'create', action: 'Create a company', description: 'A company your Partner API key manages (for a client of yours)' },
+			{ name: 'Get', value: 'get', action: 'Get a company' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many companies', description: 'Companies whose name matches a search text' },
+			{ name: 'Update', value: 'update', action: 'Update a company', description: 'Change the fields you give; the rest stay as they are' },
 		],
 		default: 'get',
 	},
 	...create.description,
 	...get.description,
-	...search.description,
+	...getAll.description,
 	...update.description,
 ];

@@ -3,7 +3,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { assetCode, custodyGroup, isBlank, qredoId, text } from '../../../validation';
 import { QredoInputError } from '../../../../../lib/errors';
 
-const MEMBERS_HELP = 'Trusted-party IDs of the custodians (trusted_entity_id from Trusted Party › List), separated by commas';
+const MEMBERS_HELP = 'Trusted-party IDs of the custodians (trusted_entity_id from Trusted Party › Get Many), separated by commas';
 
 /** Threshold and members of one custody group, as two top-level fields. */
 export function custodyGroupFields(prefix: 'withdraw' | 'tx', label: string): INodeProperties[] {

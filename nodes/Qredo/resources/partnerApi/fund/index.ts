@@ -6,9 +6,9 @@ import * as addWhitelistAddress from './addWhitelistAddress';
 import * as create from './create';
 import * as get from './get';
 import * as getLedger from './getLedger';
-import * as listDepositAddresses from './listDepositAddresses';
-import * as listWhitelist from './listWhitelist';
-import * as search from './search';
+import * as getManyDepositAddresses from './getManyDepositAddresses';
+import * as getManyWhitelistAddresses from './getManyWhitelistAddresses';
+import * as getAll from './getAll';
 import * as setWalletPolicy from './setWalletPolicy';
 
 export const operations: QredoResource = {
@@ -18,9 +18,9 @@ export const operations: QredoResource = {
 	create,
 	get,
 	getLedger,
-	listDepositAddresses,
-	listWhitelist,
-	search,
+	getManyDepositAddresses,
+	getManyWhitelistAddresses,
+	getAll,
 	setWalletPolicy,
 };
 
@@ -38,9 +38,9 @@ export const description: INodeProperties[] = [
 			{ name: 'Create', value: 'create', action: 'Create a fund' },
 			{ name: 'Get', value: 'get', action: 'Get a fund' },
 			{ name: 'Get Ledger', value: 'getLedger', action: 'Get the ledger of a fund', description: 'Movements in and out, paged' },
-			{ name: 'List Deposit Addresses', value: 'listDepositAddresses', action: 'List the deposit addresses of a fund' },
-			{ name: 'List Whitelist', value: 'listWhitelist', action: 'List the whitelisted addresses of a fund' },
-			{ name: 'Search', value: 'search', action: 'Search funds' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many funds' },
+			{ name: 'Get Many Deposit Addresses', value: 'getManyDepositAddresses', action: 'Get many deposit addresses of a fund' },
+			{ name: 'Get Many Whitelist Addresses', value: 'getManyWhitelistAddresses', action: 'Get many whitelisted addresses of a fund' },
 			{ name: 'Set Wallet Policy', value: 'setWalletPolicy', action: 'Set the custody policy of a wallet' },
 		],
 		default: 'get',
@@ -51,8 +51,8 @@ export const description: INodeProperties[] = [
 	...create.description,
 	...get.description,
 	...getLedger.description,
-	...listDepositAddresses.description,
-	...listWhitelist.description,
-	...search.description,
+	...getManyDepositAddresses.description,
+	...getManyWhitelistAddresses.description,
+	...getAll.description,
 	...setWalletPolicy.description,
 ];

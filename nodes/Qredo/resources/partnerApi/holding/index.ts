@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { list };
+export const operations: QredoResource = { getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -11,8 +11,8 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { api: ['partnerApi'], resource: ['holding'] } },
-		options: [{ name: 'List', value: 'list', action: 'List holdings', description: 'Total per asset across the company\'s funds, one item per asset' }],
-		default: 'list',
+		options: [{ name: 'Get Many', value: 'getAll', action: 'Get many holdings', description: 'Total per asset across the company\'s funds, one item per asset' }],
+		default: 'getAll',
 	},
-	...list.description,
+	...getAll.description,
 ];

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
 import * as add from './add';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { add, list };
+export const operations: QredoResource = { add, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,10 +14,10 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { api: ['partnerApi'], resource: ['liquidityHub'] } },
 		options: [
 			{ name: 'Add', value: 'add', action: 'Add a swap to the liquidity hub' },
-			{ name: 'List', value: 'list', action: 'List liquidity hub offers', description: 'Every active offer, one item each (not paged)' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many liquidity hub offers', description: 'Every active offer, one item each (not paged)' },
 		],
-		default: 'list',
+		default: 'getAll',
 	},
 	...add.description,
-	...list.description,
+	...getAll.description,
 ];

@@ -4,7 +4,7 @@ import { apiPath, qredoApiRequest } from '../../../transport';
 
 const properties: INodeProperties[] = [
 	companyLocator(),
-	idField('trustedPartyId', 'Trusted Party ID', 'The trusted_entity_id from Trusted Party › List'),
+	idField('trustedPartyId', 'Trusted Party ID', 'The trusted_entity_id from Trusted Party › Get Many'),
 ];
 
 export const description = forOperation('partnerApi', 'trustedParty', 'delete', properties);

@@ -2,9 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
 import * as add from './add';
 import * as del from './delete';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { add, delete: del, list };
+export const operations: QredoResource = { add, delete: del, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,11 +16,11 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Add', value: 'add', action: 'Add a trusted party', description: 'Add a user, company or agent to the trusted network' },
 			{ name: 'Delete', value: 'delete', action: 'Delete a trusted party' },
-			{ name: 'List', value: 'list', action: 'List trusted parties', description: 'Every trusted party of the company (not paged)' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many trusted parties', description: 'Every trusted party of the company (not paged)' },
 		],
-		default: 'list',
+		default: 'getAll',
 	},
 	...add.description,
 	...del.description,
-	...list.description,
+	...getAll.description,
 ];

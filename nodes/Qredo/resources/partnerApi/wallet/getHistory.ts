@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { collectionParam, forOperation, idField, idParam } from '../../../descriptions';
+import { collectionParam, forOperation, idField, idParam, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 import { isBlank, unixSeconds } from '../../../validation';
 
@@ -23,12 +23,12 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('partnerApi', 'wallet', 'getHistory', properties);
+export const description = forOperation('partnerApi', 'wallet', 'getHistory', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
 	const since = collectionParam(this, 'filters', itemIndex).since;
 	const query = { since: isBlank(since) ? undefined : unixSeconds(since, 'Since') };
 	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('wallet', walletId, 'history'), query, itemIndex });
-	return listIn(body, 'history');
+	return limitResults(this, itemIndex, listIn(body, 'history'));
 }

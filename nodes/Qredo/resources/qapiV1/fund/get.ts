@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { forOperation, idField, idParam } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 
-const properties: INodeProperties[] = [idField('fundId', 'Fund ID', 'The fund (fund_id), e.g. fundID from Fund › List')];
+const properties: INodeProperties[] = [idField('fundId', 'Fund ID', 'The fund (fund_id), e.g. fundID from Fund › Get Many')];
 
 export const description = forOperation('qapiV1', 'fund', 'get', properties);
 

@@ -2,9 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
 import * as get from './get';
 import * as getLedger from './getLedger';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { get, getLedger, list };
+export const operations: QredoResource = { get, getLedger, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,11 +16,11 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Get', value: 'get', action: 'Get a fund' },
 			{ name: 'Get Ledger', value: 'getLedger', action: 'Get the ledger of a fund', description: 'Every entry, one item each (not paged)' },
-			{ name: 'List', value: 'list', action: 'List funds', description: 'One item per fund (not paged)' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many funds', description: 'One item per fund (not paged)' },
 		],
-		default: 'list',
+		default: 'getAll',
 	},
 	...get.description,
 	...getLedger.description,
-	...list.description,
+	...getAll.description,
 ];

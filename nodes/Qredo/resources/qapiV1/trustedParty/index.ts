@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { QredoResource } from '../../../types';
-import * as list from './list';
+import * as getAll from './getAll';
 
-export const operations: QredoResource = { list };
+export const operations: QredoResource = { getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -12,9 +12,9 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { api: ['qapiV1'], resource: ['trustedParty'] } },
 		options: [
-			{ name: 'List', value: 'list', action: 'List trusted parties', description: 'Personal accounts only; one item per member' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many trusted parties', description: 'Personal accounts only; one item per member' },
 		],
-		default: 'list',
+		default: 'getAll',
 	},
-	...list.description,
+	...getAll.description,
 ];

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { collectionParam, companyIdParam, companyLocator, forOperation, fundIdParam, fundLocator } from '../../../descriptions';
+import { collectionParam, companyIdParam, companyLocator, forOperation, fundIdParam, fundLocator, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 import { assetCode, chainAddress, isBlank } from '../../../validation';
 
@@ -26,7 +26,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('partnerApi', 'fund', 'listWhitelist', properties);
+export const description = forOperation('partnerApi', 'fund', 'getManyWhitelistAddresses', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const filters = collectionParam(this, 'filters', itemIndex);
@@ -36,5 +36,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		asset: isBlank(filters.asset) ? undefined : assetCode(filters.asset, 'Asset'),
 	};
 	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path, query, itemIndex });
-	return listIn(body, 'list');
+	return limitResults(this, itemIndex, listIn(body, 'list'));
 }

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { companyIdParam, companyLocator, forOperation } from '../../../descriptions';
+import { companyIdParam, companyLocator, forOperation, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 import { text } from '../../../validation';
 
@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('partnerApi', 'fund', 'search', properties);
+export const description = forOperation('partnerApi', 'fund', 'getAll', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const companyId = companyIdParam(this, itemIndex);
@@ -26,5 +26,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		query: { query },
 		itemIndex,
 	});
-	return listIn(body, 'list');
+	return limitResults(this, itemIndex, listIn(body, 'list'));
 }

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { forOperation } from '../../../descriptions';
+import { forOperation, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 import { text } from '../../../validation';
 
@@ -13,10 +13,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('partnerApi', 'company', 'search', properties);
+export const description = forOperation('partnerApi', 'company', 'getAll', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const query = text(this.getNodeParameter('query', itemIndex), 'Query', { maxLength: 256 });
 	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('company', 'search'), query: { query }, itemIndex });
-	return listIn(body, 'matches');
+	return limitResults(this, itemIndex, listIn(body, 'matches'));
 }

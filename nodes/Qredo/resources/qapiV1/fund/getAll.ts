@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { forOperation } from '../../../descriptions';
+import { forOperation, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 
 const properties: INodeProperties[] = [
@@ -17,11 +17,11 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = forOperation('qapiV1', 'fund', 'list', properties);
+export const description = forOperation('qapiV1', 'fund', 'getAll', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const archived = this.getNodeParameter('archived', itemIndex) as string;
 	const query = { archived: archived === 'true' || archived === 'false' ? archived : undefined };
 	const body = await qredoApiRequest.call(this, { surface: 'qapiV1', method: 'GET', path: apiPath('funds'), query, itemIndex });
-	return listIn(body, 'funds');
+	return limitResults(this, itemIndex, listIn(body, 'funds'));
 }

@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { forOperation, idField, idParam } from '../../../descriptions';
+import { forOperation, idField, idParam, limitResults, returnAllAndLimit } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 
 const properties: INodeProperties[] = [idField('txId', 'Transaction ID', 'The transaction whose approvals to list')];
 
-export const description = forOperation('qapiV1', 'transaction', 'listApprovals', properties);
+export const description = forOperation('qapiV1', 'transaction', 'getManyApprovals', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const txId = idParam(this, 'txId', 'Transaction ID', itemIndex);
 	const body = await qredoApiRequest.call(this, { surface: 'qapiV1', method: 'GET', path: apiPath('transactions', txId, 'approvals'), itemIndex });
-	return listIn(body, 'list');
+	return limitResults(this, itemIndex, listIn(body, 'list'));
 }
