@@ -33,6 +33,7 @@ import { loadFastPairing } from '../lib/crypto/pairing';
 import { repoRoot } from '../test/support/paths';
 import { startBareApprover } from './bare';
 import { cryptoBench, type CryptoRow } from './crypto';
+import { floorLatencies, floorWorkflow } from './floor';
 
 interface Sizes {
 	iterations: number;
@@ -63,8 +64,20 @@ export interface BenchResults {
 	machine: { cpus: number; model: string; node: string };
 	crypto: CryptoRow[];
 	latency: Record<'bare' | 'n8n', Record<'v2' | 'v1', Latency>>;
+	/** n8n's own request → response for the rule's IF nodes behind a webhook, no Qredo work (bench/floor.ts) */
+	n8nFloor: Latency;
 	burst: Record<'bare' | 'n8n', Burst>;
-	ratios: { decisionsPerSecondN8nToBare: number; v2P50N8nToBare: number; v1P50N8nToBare: number };
+	ratios: {
+		decisionsPerSecondN8nToBare: number;
+		v2P50N8nToBare: number;
+		v1P50N8nToBare: number;
+		/** (n8n v2 p50 − n8n floor p50) / bare v2 p50: the package's own time inside n8n against the bare script's */
+		v2P50AboveFloorToBare: number;
+	};
+}
+
+function latencyOf(times: number[]): Latency {
+	return { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length };
 }
 
 function quantile(values: number[], q: number): number {
@@ -80,8 +93,7 @@ async function latency(sandbox: Sandbox, fund: AutoApprovalFund, sizes: Sizes): 
 	const actions = await createActions(sandbox, fund, cases, sizes.paceMs);
 	const log = await waitForDecisions(sandbox, actions, 10 * 60_000);
 	await assertDecidedOnceCorrectly(sandbox, actions, log);
-	const times = frameToDecisionMs(sandbox, actions, log);
-	return { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length };
+	return latencyOf(frameToDecisionMs(sandbox, actions, log));
 }
 
 const feedConnections = async (sandbox: Sandbox) => (await sandbox.admin<{ feedConnections: number }>('GET', '/faults')).feedConnections;
@@ -118,13 +130,13 @@ async function main(): Promise<void> {
 			v2: await demo.createAutoApprovalFund(creds, creds.qredoApiV2.apiKeyId, 'bench v2'),
 			v1: await demo.createAutoApprovalFund(creds, creds.agent.id, 'bench v1'),
 		};
-		const latencyOf = {} as BenchResults['latency'];
-		latencyOf.bare = {} as Record<'v2' | 'v1', Latency>;
+		const latencies = {} as BenchResults['latency'];
+		latencies.bare = {} as Record<'v2' | 'v1', Latency>;
 		for (const protocol of ['v2', 'v1'] as const) {
 			step(`bare script, ${protocol}: ${sizes.latencyActions} actions ${sizes.paceMs} ms apart`);
 			const bare = startBareApprover(creds, protocol, APPROVE_RULE);
 			await bare.ready;
-			latencyOf.bare[protocol] = await latency(sandbox, funds[protocol], sizes);
+			latencies.bare[protocol] = await latency(sandbox, funds[protocol], sizes);
 			await bare.stop();
 		}
 		step(`bare script, burst of ${sizes.burstActions} v2 actions`);
@@ -138,14 +150,18 @@ async function main(): Promise<void> {
 		const ids = credentialIds('qredoBench');
 		const credentials = demo.n8nCredentials(creds, ids);
 		const workflows = exampleWorkflows(credentials, ids, { v2: 'qredoBenchV2', v1: 'qredoBenchV1' }, 'Bench');
-		n8n = await prepareN8n(await packPackage(), credentials, [workflows.v2, workflows.v1], [workflows.v2.id, workflows.v1.id]);
+		const floor = floorWorkflow('qredoBenchFloor');
+		n8n = await prepareN8n(await packPackage(), credentials, [workflows.v2, workflows.v1, floor], [workflows.v2.id, workflows.v1.id, floor.id]);
 		await n8n.start();
 		await waitFor(async () => (await feedConnections(sandbox)) === 2 || undefined, 'both n8n feeds connected', 120_000);
-		latencyOf.n8n = {} as Record<'v2' | 'v1', Latency>;
+		latencies.n8n = {} as Record<'v2' | 'v1', Latency>;
 		for (const protocol of ['v2', 'v1'] as const) {
 			step(`n8n, ${protocol}: ${sizes.latencyActions} actions ${sizes.paceMs} ms apart`);
-			latencyOf.n8n[protocol] = await latency(sandbox, funds[protocol], sizes);
+			latencies.n8n[protocol] = await latency(sandbox, funds[protocol], sizes);
 		}
+		step(`n8n floor: the rule's IF nodes behind a webhook, ${sizes.latencyActions} requests ${sizes.paceMs} ms apart`);
+		const approvable = { detailsStatus: 'available', asset: 'ETH', amount: 1_000_000_000, address: demo.ALLOWLISTED.ETH };
+		const n8nFloor = latencyOf(await floorLatencies(n8n.baseUrl, sizes.latencyActions, sizes.paceMs, approvable));
 		step(`n8n, burst of ${sizes.burstActions} v2 actions`);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		const before = n8n.rssMb() ?? 0;
@@ -163,12 +179,14 @@ async function main(): Promise<void> {
 			at: new Date().toISOString(),
 			machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
 			crypto,
-			latency: latencyOf,
+			latency: latencies,
+			n8nFloor,
 			burst: { bare: bareBurst, n8n: n8nBurst },
 			ratios: {
 				decisionsPerSecondN8nToBare: n8nBurst.decisionsPerSecond / bareBurst.decisionsPerSecond,
-				v2P50N8nToBare: latencyOf.n8n.v2.p50Ms / latencyOf.bare.v2.p50Ms,
-				v1P50N8nToBare: latencyOf.n8n.v1.p50Ms / latencyOf.bare.v1.p50Ms,
+				v2P50N8nToBare: latencies.n8n.v2.p50Ms / latencies.bare.v2.p50Ms,
+				v1P50N8nToBare: latencies.n8n.v1.p50Ms / latencies.bare.v1.p50Ms,
+				v2P50AboveFloorToBare: (latencies.n8n.v2.p50Ms - n8nFloor.p50Ms) / latencies.bare.v2.p50Ms,
 			},
 		};
 		writeFileSync(out, JSON.stringify(results, null, '\t') + '\n');
@@ -191,6 +209,8 @@ function table(r: BenchResults): string {
 		const n8n = r.latency.n8n[protocol];
 		lines.push(`| ${protocol} (n=${bare.n}) | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${ms(n8n.p50Ms)} | ${ms(n8n.p99Ms)} | ${(n8n.p50Ms / bare.p50Ms).toFixed(2)}× |`);
 	}
+	const floor = r.n8nFloor;
+	lines.push(`| n8n floor: the rule's IF nodes behind a webhook, no Qredo work (n=${floor.n}) | – | – | ${ms(floor.p50Ms)} | ${ms(floor.p99Ms)} | v2 above the floor: ${ms(r.latency.n8n.v2.p50Ms - floor.p50Ms)} = ${r.ratios.v2P50AboveFloorToBare.toFixed(2)}× bare |`);
 	const { bare, n8n } = r.burst;
 	lines.push('', `| burst of ${bare.actions} v2 actions | decisions/s | exactly once | n8n main RSS before / peak / after |`, '|---|---|---|---|');
 	lines.push(`| bare script | ${bare.decisionsPerSecond.toFixed(1)} | ${bare.exactlyOnce ? 'yes' : 'NO'} | – |`);
