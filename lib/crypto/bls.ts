@@ -1,5 +1,5 @@
 /**
- * The legacy Apache Milagro (AMCL) BLS scheme on BLS12-381 that Qredo verifies (protocol reference §4.3):
+ * The legacy Apache Milagro (AMCL) BLS scheme on BLS12-381 that Qredo verifies (docs/protocol.md §4.3):
  * signatures in G1 (49 bytes, SEC1-style compression), public keys in G2 (192 bytes, c0 before c1),
  * hash to G1 = SHAKE256 to 48 bytes, then try-and-increment with even y and the full G1 cofactor.
  *
@@ -308,6 +308,22 @@ function fastPairingCheck(fast: FastLib, signature: Uint8Array, hashed: FastG1, 
 	const keyLines = fastVerificationKeys.get([publicKey], () => new fast.PrecomputedG2(toG2(fast, decodeG2(publicKey).toAffine())));
 	fastGeneratorLines ??= new fast.PrecomputedG2(toG2(fast, G2.BASE.toAffine()));
 	return fast.finalExp(fast.precomputedMillerLoop2(fast.neg(sigma), fastGeneratorLines, hashed, keyLines)).isOne();
+}
+
+/**
+ * e(p1, q1)·e(p2, q2) == 1 for public points (a verifier's check, e.g. the server side of an M-Pin token): one double
+ * Miller loop and one final exponentiation, in WebAssembly once loaded. The caller has checked the points.
+ */
+export function pairingProductIsOne(p1: G1Point, q1: G2Point, p2: G1Point, q2: G2Point): boolean {
+	// e(0, Q) = e(P, 0) = 1: such a term drops out.
+	const terms = [{ g1: p1, g2: q1 }, { g1: p2, g2: q2 }].filter((t) => !t.g1.is0() && !t.g2.is0());
+	if (terms.length === 0) return true;
+	const fast = fastPairing();
+	if (fast) {
+		const loops = terms.map((t) => fast.millerLoop(toG1(fast, t.g1.toAffine()), toG2(fast, t.g2.toAffine())));
+		return fast.finalExp(loops.length === 1 ? loops[0] : fast.mul(loops[0], loops[1])).isOne();
+	}
+	return Fp12.eql(bls12_381.pairingBatch(terms), Fp12.ONE);
 }
 
 /**

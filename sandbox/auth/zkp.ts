@@ -5,7 +5,7 @@
  * (The client built V = −(x + y)·s·H(ID) and U = x·H(ID), so the two pairings cancel only with the master secret s.)
  */
 import { createHash } from 'node:crypto';
-import { CURVE_ORDER, decodeG1Uncompressed, decodeG2 } from '../../lib/crypto/bls';
+import { CURVE_ORDER, decodeG1Uncompressed, decodeG2, type G2Point, pairingProductIsOne } from '../../lib/crypto/bls';
 import { mpinHashId } from '../../lib/crypto/mpin';
 import { bls12_381 } from '../../lib/vendor/noble';
 import type { SandboxContext } from '../context';
@@ -62,6 +62,13 @@ function challenge(et: number, u: Buffer): bigint {
 	return BigInt('0x' + digest) % CURVE_ORDER;
 }
 
+/** The server secret s·G2, decoded and checked once per value (it only changes when the sandbox is reset). */
+let serverSecret: { bytes: Buffer; point: G2Point } | undefined;
+function serverSecretPoint(bytes: Uint8Array): G2Point {
+	if (!serverSecret || !serverSecret.bytes.equals(bytes)) serverSecret = { bytes: Buffer.from(bytes), point: decodeG2(bytes, 'serverSecret') };
+	return serverSecret.point;
+}
+
 export function verifyZkpRequest(ctx: SandboxContext, parts: SignedParts, allowRegistering: boolean): Agent {
 	const token = parseZkpHeader(header(parts.headers, 'x-api-zkp'));
 	const agent = [...ctx.state.agents.values()].find((a) => a.mpinId.equals(token.id));
@@ -85,15 +92,8 @@ export function verifyZkpRequest(ctx: SandboxContext, parts: SignedParts, allowR
 	}
 	const y = challenge(token.et, token.u);
 	const hashedId = mpinHashId(token.id);
-	const left = y === 0n ? U : U.add(hashedId.multiply(y));
-	let valid = false;
-	if (!left.is0()) {
-		const product = bls12_381.pairingBatch([
-			{ g1: V, g2: bls12_381.G2.Point.BASE },
-			{ g1: left, g2: decodeG2(ctx.state.mpinServerSecret, 'serverSecret') },
-		]);
-		valid = bls12_381.fields.Fp12.eql(product, bls12_381.fields.Fp12.ONE);
-	}
+	const left = y === 0n ? U : U.add(hashedId.multiplyUnsafe(y)); // y is public
+	const valid = !left.is0() && pairingProductIsOne(V, bls12_381.G2.Point.BASE, left, serverSecretPoint(ctx.state.mpinServerSecret));
 	if (!valid) throw unauthorized('x-api-zkp: the M-Pin proof does not verify; expected U, V computed from this identity\'s client secret for this ET');
 
 	if (ctx.options.zkpRejectReplay) {

@@ -1,7 +1,8 @@
 /** The WebAssembly path (mcl) gives exactly noble's answers on every AMCL vector, and rejects what noble rejects. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blsSign, blsVerify, hashToG1, parseBlsSecretKey } from '../../../lib/crypto/bls';
+import { blsSign, blsVerify, hashToG1, pairingProductIsOne, parseBlsSecretKey } from '../../../lib/crypto/bls';
+import { bls12_381 } from '../../../lib/vendor/noble';
 import { bytesToHex, hexToBytes, utf8 } from '../../../lib/crypto/bytes';
 import { loadFastPairing, setFastPairingEnabled } from '../../../lib/crypto/pairing';
 import { amclVectors } from '../../support/paths';
@@ -56,4 +57,19 @@ test('verify: a signature on the curve but outside G1 is refused on both paths',
 		assert.equal(noble, false);
 		assert.equal(fast, false);
 	}
+});
+
+test('pairingProductIsOne: e(a·P, Q)·e(−P, a·Q) is one, a wrong factor is not; a term with infinity drops out; both paths', () => {
+	const P = bls12_381.G1.Point.BASE.multiply(7n);
+	const Q = bls12_381.G2.Point.BASE.multiply(11n);
+	const a = 0x1234567890abcdefn;
+	const cases = () => [
+		pairingProductIsOne(P.multiply(a), Q, P.negate(), Q.multiply(a)),
+		pairingProductIsOne(P.multiply(a + 1n), Q, P.negate(), Q.multiply(a)),
+		pairingProductIsOne(bls12_381.G1.Point.ZERO, Q, P, bls12_381.G2.Point.ZERO),
+		pairingProductIsOne(bls12_381.G1.Point.ZERO, Q, P, Q),
+	];
+	const { noble, fast } = bothPaths(cases);
+	assert.deepEqual(noble, [true, false, true, false]);
+	assert.deepEqual(fast, noble);
 });
