@@ -1,5 +1,5 @@
 /**
- * Where each Qredo API surface lives (protocol reference §2). The local sandbox and any private deployment are
+ * Where each Qredo API surface lives (docs/protocol.md §2). The local sandbox and any private deployment are
  * "custom": the user gives the three base URLs, and the websocket feed URLs are derived from them.
  */
 import { QredoInputError } from './errors';

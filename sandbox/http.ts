@@ -195,7 +195,7 @@ export function optionalBoolean(body: JsonObject, field: string, path = ''): boo
 	return value;
 }
 
-/** Lowercase hex of exactly `bytes` bytes (the wire format the protocol reference gives for keys and signatures). */
+/** Lowercase hex of exactly `bytes` bytes (the wire format the protocol reference (docs/protocol.md) gives for keys and signatures). */
 export function decodeLowerHex(value: unknown, name: string, bytes?: number): Buffer {
 	const what = bytes === undefined ? 'lowercase hex' : `${bytes * 2} lowercase hex characters (${bytes} bytes)`;
 	if (typeof value !== 'string' || value.length % 2 !== 0 || !/^[0-9a-f]*$/.test(value)) throw badRequest(`${name}: expected ${what}`);

@@ -1,6 +1,6 @@
 /**
  * Port of the AMCL CSPRNG (milagro-crypto-c src/rand.c) and BIG_randomnum, needed only to re-derive the BLS
- * secret key that Signing Agent v1 computes from its stored 48-byte `bls_seed` (protocol reference §4.3, §4.3.2).
+ * secret key that Signing Agent v1 computes from its stored 48-byte `bls_seed` (docs/protocol.md §4.3, §4.3.2).
  * The output must match AMCL bit for bit, so the structure follows rand.c closely.
  * Not a general-purpose random source: fresh randomness comes from node:crypto.
  */

@@ -1,5 +1,5 @@
 /**
- * Approver key pairs derived the way the Qredo Signing Agent derives them (protocol reference §4.3, §4.4):
+ * Approver key pairs derived the way the Qredo Signing Agent derives them (docs/protocol.md §4.3, §4.4):
  * one 48-byte seed gives the BLS secret key (AMCL CSPRNG) and the secp256k1 key (SHA-256 of the seed).
  */
 import { randomBytes } from 'node:crypto';

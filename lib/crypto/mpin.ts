@@ -1,6 +1,6 @@
 /**
  * Client side of AMCL's M-Pin "one-pass" protocol on BLS12-381 with SHA-256, date 0 (no time permits), no
- * message: the `x-api-zkp` token of Signing Agent v1 (protocol reference §1.4). Also the issuance primitives
+ * message: the `x-api-zkp` token of Signing Agent v1 (docs/protocol.md §1.4). Also the issuance primitives
  * (client and server secrets) that the sandbox needs. Server-side verification deliberately lives elsewhere.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Pieces every auth check shares: the parts of a request a signature covers, header reading and the timestamp
- * window. Re-derived from the protocol reference; nothing here comes from the client code in lib/auth.
+ * window. Re-derived from the protocol reference (docs/protocol.md); nothing here comes from the client code in lib/auth.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { QredoHttpError } from '../http';

@@ -2,7 +2,7 @@
  * The project's own client code against the sandbox over real sockets: transport auth for each scheme
  * (Partner RSA with timestamps and nonces, qapi HMAC, v2 tokens, x-api-zkp), v1 and v2 registration, and
  * decideAction for both protocols. The sandbox re-derives every check independently, so these pass only if both
- * sides read the protocol reference the same way.
+ * sides read the protocol reference (docs/protocol.md) the same way.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

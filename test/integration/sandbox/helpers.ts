@@ -1,5 +1,5 @@
 /**
- * Hand-built client requests for the sandbox tests, written from the protocol reference (node:crypto for RSA and
+ * Hand-built client requests for the sandbox tests, written from the protocol reference (docs/protocol.md) (node:crypto for RSA and
  * HMAC), not from lib/auth: a test must be able to get one detail wrong on purpose. M-Pin tokens and BLS
  * signatures come from lib/crypto's vector-pinned client functions.
  */

@@ -1,7 +1,7 @@
 /**
  * Qredo API v1 HMAC auth (§1.1) over real sockets, on the qapi routes: a valid hand-built request succeeds and
  * requests wrong in one detail each are refused with 401 in Qredo's error shape. Also pins the sandbox's own
- * derivation to the APITOOL vectors of the protocol reference.
+ * derivation to the APITOOL vectors of the protocol reference (docs/protocol.md).
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

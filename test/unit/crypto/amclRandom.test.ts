@@ -35,7 +35,7 @@ describe('AMCL CSPRNG key derivation (Signing Agent v1 bls_seed)', () => {
 		}
 	});
 
-	test('fixed.seed0102to30: seed bytes 01..30 (protocol reference §4.3.1 Block 4)', () => {
+	test('fixed.seed0102to30: seed bytes 01..30 (docs/protocol.md §4.3.1 Block 4)', () => {
 		const { seed, sk } = vectors.fixed.seed0102to30;
 		assert.equal(seed, Array.from({ length: 48 }, (_, i) => (i + 1).toString(16).padStart(2, '0')).join(''));
 		assert.equal(bytesToHex(blsSecretKeyToBytes(blsSecretKeyFromSeed(hex(seed)))), sk);

@@ -108,7 +108,7 @@ describe('AMCL vectors: fixed', () => {
 		}
 	});
 
-	test('protocol reference §4.3.1 Block 1: sk1 → pk1 → sig1 on "test message"', () => {
+	test('docs/protocol.md §4.3.1 Block 1: sk1 → pk1 → sig1 on "test message"', () => {
 		const sk = parseBlsSecretKey(BLOCK1.sk1);
 		assert.equal(bytesToHex(blsPublicKey(sk)), BLOCK1.pk1);
 		assert.equal(bytesToHex(blsSign(sk, TEST_MESSAGE)), BLOCK1.sig1);

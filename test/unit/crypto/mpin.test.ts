@@ -96,7 +96,7 @@ describe('M-Pin vectors (AMCL, mpin[])', () => {
 	}
 });
 
-describe('M-Pin: protocol reference §1.4 vector', () => {
+describe('M-Pin: docs/protocol.md §1.4 vector', () => {
 	const id = utf8(DOC.id);
 
 	test('H(ID), U, y and V for x = 7, ts = 1700000000, pin 0', () => {
