@@ -3,7 +3,7 @@
  * client, the frame parser, the same rule as the example workflows (per-asset limit and allowlist, fail closed), and
  * decideAction, with up to 16 decisions in flight. `npm run bench` runs it beside the package in a real n8n.
  */
-import { QredoV2TokenSource } from '../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction } from '../lib/actions/decide';
 import { enrichV1Action, parseV1Frame, parseV2Frame, type PendingAction } from '../lib/feed/actions';
 import { agentFeedDial, v2FeedDial } from '../lib/feed/dial';

@@ -63,3 +63,19 @@ export async function floorLatencies(baseUrl: string, count: number, paceMs: num
 	}
 	return times;
 }
+
+/** Executions per second of the floor workflow for `total` requests, `concurrency` at a time (n8n's own ceiling). */
+export async function floorThroughput(baseUrl: string, total: number, concurrency: number, item: Record<string, unknown>): Promise<number> {
+	let next = 0;
+	const started = performance.now();
+	const worker = async () => {
+		while (next < total) {
+			next++;
+			const response = await fetch(`${baseUrl}/webhook/${FLOOR_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(item) });
+			await response.text();
+			if (response.status !== 200) throw new Error(`the floor workflow answered ${response.status}`);
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	return total / ((performance.now() - started) / 1000);
+}

@@ -33,7 +33,7 @@ import { loadFastPairing } from '../lib/crypto/pairing';
 import { repoRoot } from '../test/support/paths';
 import { startBareApprover } from './bare';
 import { cryptoBench, type CryptoRow } from './crypto';
-import { floorLatencies, floorWorkflow } from './floor';
+import { floorLatencies, floorThroughput, floorWorkflow } from './floor';
 
 interface Sizes {
 	iterations: number;
@@ -43,6 +43,8 @@ interface Sizes {
 }
 
 const FULL: Sizes = { iterations: 200, latencyActions: 30, paceMs: 400, burstActions: 1000 };
+/** The trigger's default Max Executions In Flight. */
+const FLOOR_CONCURRENCY = 10;
 const SMOKE: Sizes = { iterations: 5, latencyActions: 3, paceMs: 300, burstActions: 20 };
 
 interface Latency {
@@ -65,7 +67,7 @@ export interface BenchResults {
 	crypto: CryptoRow[];
 	latency: Record<'bare' | 'n8n', Record<'v2' | 'v1', Latency>>;
 	/** n8n's own request → response for the rule's IF nodes behind a webhook, no Qredo work (bench/floor.ts) */
-	n8nFloor: Latency;
+	n8nFloor: Latency & { executionsPerSecond: number; concurrency: number };
 	burst: Record<'bare' | 'n8n', Burst>;
 	ratios: {
 		decisionsPerSecondN8nToBare: number;
@@ -161,7 +163,10 @@ async function main(): Promise<void> {
 		}
 		step(`n8n floor: the rule's IF nodes behind a webhook, ${sizes.latencyActions} requests ${sizes.paceMs} ms apart`);
 		const approvable = { detailsStatus: 'available', asset: 'ETH', amount: 1_000_000_000, address: demo.ALLOWLISTED.ETH };
-		const n8nFloor = latencyOf(await floorLatencies(n8n.baseUrl, sizes.latencyActions, sizes.paceMs, approvable));
+		const floorLatency = latencyOf(await floorLatencies(n8n.baseUrl, sizes.latencyActions, sizes.paceMs, approvable));
+		// As many at a time as the trigger's default Max Executions In Flight.
+		step(`n8n floor: ${sizes.burstActions} webhook requests, ${FLOOR_CONCURRENCY} at a time`);
+		const n8nFloor = { ...floorLatency, concurrency: FLOOR_CONCURRENCY, executionsPerSecond: await floorThroughput(n8n.baseUrl, sizes.burstActions, FLOOR_CONCURRENCY, approvable) };
 		step(`n8n, burst of ${sizes.burstActions} v2 actions`);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		const before = n8n.rssMb() ?? 0;
@@ -214,7 +219,8 @@ function table(r: BenchResults): string {
 	const { bare, n8n } = r.burst;
 	lines.push('', `| burst of ${bare.actions} v2 actions | decisions/s | exactly once | n8n main RSS before / peak / after |`, '|---|---|---|---|');
 	lines.push(`| bare script | ${bare.decisionsPerSecond.toFixed(1)} | ${bare.exactlyOnce ? 'yes' : 'NO'} | – |`);
-	lines.push(`| n8n | ${n8n.decisionsPerSecond.toFixed(1)} (${r.ratios.decisionsPerSecondN8nToBare.toFixed(2)}× bare) | ${n8n.exactlyOnce ? 'yes' : 'NO'} | ${n8n.rssMb ? `${n8n.rssMb.before.toFixed(0)} / ${n8n.rssMb.peak.toFixed(0)} / ${n8n.rssMb.after.toFixed(0)} MB` : '–'} |`);
+	lines.push(`| n8n floor: ${bare.actions} webhook executions of the rule's IF nodes, ${r.n8nFloor.concurrency} at a time, no Qredo work | ${r.n8nFloor.executionsPerSecond.toFixed(1)} | – | – |`);
+	lines.push(`| n8n | ${n8n.decisionsPerSecond.toFixed(1)} (${r.ratios.decisionsPerSecondN8nToBare.toFixed(2)}× bare, ${(n8n.decisionsPerSecond / r.n8nFloor.executionsPerSecond).toFixed(2)}× the floor) | ${n8n.exactlyOnce ? 'yes' : 'NO'} | ${n8n.rssMb ? `${n8n.rssMb.before.toFixed(0)} / ${n8n.rssMb.peak.toFixed(0)} / ${n8n.rssMb.after.toFixed(0)} MB` : '–'} |`);
 	return lines.join('\n');
 }
 

@@ -8,16 +8,16 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { loadRsaPrivateKey, type NonceSource } from './auth/partnerApi';
-import { QredoV2TokenSource } from './auth/qredoApiV2';
+import { QredoV2TokenSource } from './transport/v2Tokens';
 import { approverFromKeys, decideAction, signVerified, type DecisionRecord } from './actions/decide';
-import { zkpHeaderSource } from './actions/agentIdentity';
+import { zkpHeaderSource } from './auth/agentIdentity';
 import { BLS_PUBLIC_KEY_LENGTH, G1_UNCOMPRESSED_LENGTH, blsPublicKey, parseBlsSecretKey } from './crypto/bls';
 import { bytesToBase64, bytesToHex, hexToBytes } from './crypto/bytes';
 import { EC_PUBLIC_KEY_LENGTH, ecPublicKey, generateKeys, parseEcPrivateKey, type QredoKeyPair } from './crypto/keys';
 import { QredoInputError } from './errors';
 import { normaliseBaseUrl } from './environments';
 import { agentFeedUrl } from './feed/dial';
-import type { QredoHttp } from './feed/actions';
+import type { QredoHttp } from './transport/request';
 import { qredoRequest } from './transport/request';
 import { QredoTransportError } from './wire/errors';
 

@@ -12,10 +12,11 @@ import { BLS_PUBLIC_KEY_LENGTH, blsPublicKey, blsSignChecked, blsVerify, parseBl
 import { BLS_SEED_LENGTH, blsSecretKeyFromSeed } from '../crypto/amclRandom';
 import { bytesToHex, hexToBytes, parseBinary } from '../crypto/bytes';
 import { QredoInputError } from '../errors';
-import { getV2Action, type ActionProtocol, type ActionStatus, type PendingAction, type QredoHttp } from '../feed/actions';
+import { getV2Action, type ActionProtocol, type ActionStatus, type PendingAction } from '../feed/actions';
+import type { QredoHttp } from '../transport/request';
 import { qredoRequest, type AuthScheme, type QredoV2Tokens } from '../transport/request';
 import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors';
-import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from './agentIdentity';
+import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from '../auth/agentIdentity';
 
 export type Decision = 'approve' | 'reject' | 'abstain';
 /**

@@ -10,7 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { loadRsaPrivateKey, type NonceSource } from '../auth/partnerApi';
 import { base64ToBytes, bytesToHex, hexToBytes } from '../crypto/bytes';
 import { QredoInputError } from '../errors';
-import { qredoRequest, type QredoRequestOptions, type QredoResponse, type QredoV2Tokens } from '../transport/request';
+import { type QredoHttp, qredoRequest, type QredoV2Tokens } from '../transport/request';
 import { QredoTransportError } from '../wire/errors';
 
 export type ActionProtocol = 'v1' | 'v2';
@@ -332,7 +332,6 @@ function withoutUndefined<T extends object>(value: T): T {
 
 // ---- enrichment ----
 
-export type QredoHttp = (options: QredoRequestOptions) => Promise<QredoResponse<unknown>>;
 
 export interface PartnerApiAccess {
 	/** Partner API base, e.g. https://api.qredo.network/api/v1/p */

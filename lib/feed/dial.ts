@@ -4,7 +4,7 @@
  * - v2 signrequests (`/actions/signrequests`, §1.2 step 4): the current `x-token`, or a short-lived `?token=`
  *   websocket token; after a refused attempt the cached JWT is dropped so the retry logs in again.
  */
-import { zkpHeaderSource, type AgentCredentials } from '../actions/agentIdentity';
+import { zkpHeaderSource, type AgentCredentials } from '../auth/agentIdentity';
 import { QredoInputError } from '../errors';
 import { websocketUrl } from '../environments';
 import type { QredoV2Tokens } from '../transport/request';

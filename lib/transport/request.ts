@@ -440,3 +440,6 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
 		signal?.addEventListener('abort', done, { once: true });
 	});
 }
+
+/** An HTTP function with qredoRequest's contract (tests and callers may put their own in its place). */
+export type QredoHttp = (options: QredoRequestOptions) => Promise<QredoResponse<unknown>>;

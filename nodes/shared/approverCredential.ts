@@ -5,8 +5,8 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { approverFromKeys, type ApproverSigner, type DecideInput } from '../../lib/actions/decide';
-import { parseAgentCredentials, type AgentCredentials } from '../../lib/actions/agentIdentity';
-import { QredoV2TokenSource } from '../../lib/auth/qredoApiV2';
+import { parseAgentCredentials, type AgentCredentials } from '../../lib/auth/agentIdentity';
+import { QredoV2TokenSource } from '../../lib/transport/v2Tokens';
 import { requireBaseUrl } from '../../lib/environments';
 import { QredoInputError } from '../../lib/errors';
 import { agentFeedDial, agentFeedUrl, v2FeedDial, v2FeedUrl, type FeedDial } from '../../lib/feed/dial';

@@ -5,7 +5,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { loadRsaPrivateKey, NonceSource } from '../../lib/auth/partnerApi';
 import { decodeApiSecret } from '../../lib/auth/hmac';
-import { QredoV2TokenSource } from '../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../lib/transport/v2Tokens';
 import { type QredoBaseUrls, type QredoEnvironment, requireBaseUrl, resolveBaseUrls } from '../../lib/environments';
 import { QredoInputError } from '../../lib/errors';
 import type { AuthScheme } from '../../lib/transport/request';

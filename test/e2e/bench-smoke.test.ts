@@ -43,6 +43,7 @@ test('npm run bench -- --smoke writes complete results: crypto, latency bare vs 
 		assert.ok(results.burst.n8n.rssMb && results.burst.n8n.rssMb.peak >= results.burst.n8n.rssMb.before * 0.5);
 		assert.ok(results.ratios.decisionsPerSecondN8nToBare > 0);
 		assert.equal(results.n8nFloor.n, 3, 'the n8n floor (webhook, the rule without Qredo) was measured');
+		assert.ok(results.n8nFloor.executionsPerSecond > 0);
 		assert.ok(results.n8nFloor.p50Ms > 0 && results.n8nFloor.p99Ms >= results.n8nFloor.p50Ms);
 		assert.match(run.output, /\| n8n floor: /);
 		assert.match(run.output, /\| crypto \| median \| p95 \| AMCL C median \| ratio \|/);

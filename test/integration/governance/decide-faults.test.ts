@@ -6,7 +6,7 @@
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction, type DecideInput } from '../../../lib/actions/decide';
 import { type AdminAction, type DemoSandbox, startDemo, v2Tokens } from './support';
 

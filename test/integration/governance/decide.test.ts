@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction, type DecideInput, type DecisionRecord } from '../../../lib/actions/decide';
 import { enrichV1Action, enrichV2Action, parseV1Frame, type PendingAction } from '../../../lib/feed/actions';
 import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/request';

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction } from '../../../lib/actions/decide';
 import { agentFeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';

@@ -1,5 +1,5 @@
 /** Shared helpers for the governance tests: a demo sandbox, its admin API, and waiting for conditions. */
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../sandbox/server';
 import type { SandboxCredentials } from '../../../sandbox/seed';
 

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { approverFromKeys, decideAction } from '../../../lib/actions/decide';
-import { zkpHeaderSource } from '../../../lib/actions/agentIdentity';
+import { zkpHeaderSource } from '../../../lib/auth/agentIdentity';
 import { loadRsaPrivateKey, NonceSource } from '../../../lib/auth/partnerApi';
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { registerAgentV1, registerApiKeyV2 } from '../../../lib/registration';
 import { qredoRequest } from '../../../lib/transport/request';
 import type { SandboxCredentials } from '../../../sandbox/seed';

@@ -3,7 +3,7 @@
  * Node reads only at start-up: logs in to Qredo API v2 over https and opens the wss signrequests feed, then prints one
  * JSON line {login, feed} with "ok" or the error message.
  */
-import { QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { v2FeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';
 

@@ -1,13 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { decodeJwtExpiry, QredoV2TokenSource } from '../../../lib/auth/qredoApiV2';
+import { decodeJwtExpiry, QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { QredoInputError } from '../../../lib/errors';
 import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/request';
 import { QredoApiError, QredoTransportError } from '../../../lib/wire/errors';
-import { json, startServer, type RecordedRequest, type TestServer } from '../transport/testServer';
+import { json, startServer, type RecordedRequest, type TestServer } from './testServer';
 
-import { hmacVectors } from './vectors';
+import { hmacVectors } from '../auth/vectors';
 
 const { secret: SECRET, v2Login } = hmacVectors();
 const API_KEY_ID = v2Login.apiKey;

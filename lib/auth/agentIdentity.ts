@@ -1,5 +1,5 @@
 /**
- * A Signing Agent v1 identity as /coreclient/init issues it (protocol §1.4): the M-Pin identity (`clientID`, hex of
+ * A Signing Agent v1 identity as /coreclient/init issues it (docs/protocol.md §1.4): the M-Pin identity (`clientID`, hex of
  * a JSON text) and client secret (`clientSecret`, hex of a 97-byte G1 point), plus an optional PIN. Every request
  * and every feed dial needs a fresh `x-api-zkp` token built from them.
  */
@@ -7,7 +7,7 @@ import { decodeG1Uncompressed, G1_UNCOMPRESSED_LENGTH } from '../crypto/bls';
 import { hexToBytes, parseBinary } from '../crypto/bytes';
 import { zkpHeaderValue } from '../crypto/mpin';
 import { QredoInputError } from '../errors';
-import { nowUnixSeconds } from '../auth/requestParts';
+import { nowUnixSeconds } from './requestParts';
 
 export interface AgentCredentials {
 	/** `clientID` from /coreclient/init: hex of the M-Pin identity JSON */
