@@ -20,7 +20,10 @@ export { qredoRequest, type AuthScheme, type QredoHttp, type QredoRequestOptions
 export { QredoApiError, QredoTransportError, type QredoErrorBody } from './lib/wire/errors';
 export { FeedClient, FeedFatalError, type FeedClientOptions } from './lib/feed/feedClient';
 export { agentFeedDial, v2FeedDial, agentFeedUrl, v2FeedUrl } from './lib/feed/dial';
-export { parseV1Frame, parseV2Frame, enrichV1Action, enrichV2Action, SeenActions, type PendingAction, type ActionDetails } from './lib/feed/actions';
+export { parseV1Frame, parseV2Frame } from './lib/feed/frames';
+export { enrichV1Action, enrichV2Action } from './lib/actions/lookups';
+export { SeenActions } from './lib/feed/seenActions';
+export { type PendingAction, type ActionDetails } from './lib/actions/action';
 export { decideAction, approverFromKeys, type DecisionRecord, type DecideInput } from './lib/actions/decide';
 export { zkpHeaderSource, type AgentCredentials } from './lib/auth/agentIdentity';
 export { registerAgentV1, registerApiKeyV2 } from './lib/registration';

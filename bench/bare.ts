@@ -5,7 +5,9 @@
  */
 import { QredoV2TokenSource } from '../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction } from '../lib/actions/decide';
-import { enrichV1Action, parseV1Frame, parseV2Frame, type PendingAction } from '../lib/feed/actions';
+import { enrichV1Action } from '../lib/actions/lookups';
+import { parseV1Frame, parseV2Frame } from '../lib/feed/frames';
+import { type PendingAction } from '../lib/actions/action';
 import { agentFeedDial, v2FeedDial } from '../lib/feed/dial';
 import { FeedClient } from '../lib/feed/feedClient';
 import type { SandboxCredentials } from '../sandbox/seed';

@@ -12,7 +12,8 @@ import { BLS_PUBLIC_KEY_LENGTH, blsPublicKey, blsSignChecked, blsVerify, parseBl
 import { BLS_SEED_LENGTH, blsSecretKeyFromSeed } from '../crypto/amclRandom';
 import { bytesToHex, hexToBytes, parseBinary } from '../crypto/bytes';
 import { QredoInputError } from '../errors';
-import { getV2Action, type ActionProtocol, type ActionStatus, type PendingAction } from '../feed/actions';
+import { getV2Action } from './lookups';
+import { actionIdProblem, type ActionProtocol, type ActionStatus, type PendingAction, v2Status } from './action';
 import type { QredoHttp } from '../transport/request';
 import { qredoRequest, type AuthScheme, type QredoV2Tokens } from '../transport/request';
 import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors';
@@ -149,7 +150,6 @@ export interface DecisionRecord {
 
 const V2_APPROVE = 3;
 const V2_REJECT = 4;
-const V2_STATUS_NAMES: Record<number, ActionStatus> = { 1: 'pending', 3: 'approved', 4: 'rejected', 5: 'expired' };
 
 export async function decideAction(input: DecideInput): Promise<DecisionRecord> {
 	const now = input.now ?? Date.now;
@@ -195,9 +195,7 @@ function checkCommon(input: DecideInput): { reason: string } {
 	if (typeof input !== 'object' || input === null) throw new QredoInputError('input', 'the decision parameters');
 	if (input.protocol !== 'v1' && input.protocol !== 'v2') throw new QredoInputError('protocol', 'v1 or v2');
 	if (!['approve', 'reject', 'abstain'].includes(input.decision)) throw new QredoInputError('decision', 'approve, reject or abstain');
-	if (typeof input.actionId !== 'string' || input.actionId.trim() === '' || input.actionId.length > 256 || /[\x00-\x1f\x7f]/.test(input.actionId)) {
-		throw new QredoInputError('actionId', 'the ID of the action to decide (non-empty, printable)');
-	}
+	if (actionIdProblem(input.actionId) !== undefined) throw new QredoInputError('actionId', 'the ID of the action to decide (non-empty, printable, at most 256 characters)');
 	const action = input.action;
 	if (action?.actionId !== undefined && action.actionId !== input.actionId) {
 		throw new QredoInputError('action.actionId', 'the same action ID as actionId', 'the trigger item describes another action');
@@ -384,7 +382,7 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 			if (attempts === 0) throw error;
 			throw unconfirmed(input, 'POST', url, attempts, failures, error);
 		});
-		const status = view.statusCode === undefined ? undefined : (V2_STATUS_NAMES[view.statusCode] ?? 'unknown');
+		const status = view.statusCode === undefined ? undefined : v2Status(view.statusCode);
 		const expiresAt = earliest(view.expireTime, input.action?.expiresAt);
 		if (view.statusCode === V2_APPROVE || view.statusCode === V2_REJECT) {
 			const appliedByUs = attempts > 0 && status === ours;
@@ -438,7 +436,7 @@ async function decideV2(input: DecideV2Input, now: () => number, record: (fields
 			const answered = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).status : undefined;
 			return record({
 				outcome: ours === 'approved' ? 'approved' : 'rejected',
-				actionStatus: typeof answered === 'number' ? (V2_STATUS_NAMES[answered] ?? 'unknown') : ours,
+				actionStatus: typeof answered === 'number' ? v2Status(answered) : ours,
 				serverStatus: response.status,
 				serverResponse: scrubResponse(body),
 				expiresAt: expiresAt ?? null,

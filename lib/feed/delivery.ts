@@ -13,7 +13,7 @@
  * The ledger is O(1) per action ([id, expiresAt, attempts, state]), pruned at expiry, and capped. Effects stay
  * idempotent because Approve/Reject re-reads the action before it signs: a second attempt finds it decided.
  */
-import type { PendingAction } from './actions';
+import type { PendingAction } from '../actions/action';
 
 /** How one attempt (one execution) ended. */
 export type AttemptResult =

@@ -3,7 +3,7 @@
  * decision deadline before the action expires, and a one-line summary for a Slack or e-mail message. Pure functions;
  * amounts stay exact (base units can exceed 2^53, so the arithmetic is on decimal strings).
  */
-import type { PendingAction } from './actions';
+import type { PendingAction } from '../actions/action';
 
 /** "1500000000" with 9 decimals → "1.5"; undefined when the amount is not a whole number of base units. */
 export function formatUnits(amount: number | string | undefined, decimals: number): string | undefined {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
+import { qredoApiConnectionTest } from '../shared/qredoApiConnectionCheck';
 import { searchCompanies, searchCoreClients, searchFunds } from './methods/listSearch';
 import { getAssets } from './methods/loadOptions';
 import { requestOptionsField } from './descriptions';

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { decideAction, type Decision, type TriggerActionInfo } from '../../lib/actions/decide';
 import { approverAccess, decisionTarget, type ApproverAccess } from '../shared/approverCredential';
-import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
+import { qredoApproverConnectionTest } from '../shared/approverConnectionCheck';
 import { asNodeError } from '../shared/qredoErrors';
 import { adoptEgressFilter } from '../shared/egress';
 import { noteDecision } from '../shared/executionDecisions';

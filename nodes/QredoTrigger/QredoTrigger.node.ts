@@ -1,5 +1,6 @@
 import {
 	type IDataObject,
+	type INode,
 	type IRun,
 	type INodeType,
 	type INodeTypeDescription,
@@ -8,15 +9,9 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 } from 'n8n-workflow';
-import {
-	enrichV1Action,
-	enrichV2Action,
-	getV2Action,
-	parseV1Frame,
-	parseV2Frame,
-	type PartnerApiAccess,
-	type PendingAction,
-} from '../../lib/feed/actions';
+import { enrichV1Action, enrichV2Action, getV2Action, type PartnerApiAccess } from '../../lib/actions/lookups';
+import { parseV1Frame, parseV2Frame } from '../../lib/feed/frames';
+import { type PendingAction } from '../../lib/actions/action';
 import { ActionDelivery, type AttemptResult, type LedgerJson } from '../../lib/feed/delivery';
 import { decimalsFromScale, humanView } from '../../lib/feed/display';
 import { qredoRequest, type AuthScheme } from '../../lib/transport/request';
@@ -24,8 +19,8 @@ import { FeedClient, FeedFatalError, isAuthRejection, isFatalFeedError } from '.
 import { IncidentMonitor, type IncidentReport } from '../../lib/feed/incidents';
 import { qredoApiAccess, surfaceAccess } from '../shared/qredoApiCredential';
 import { approverAccess, approverFeedDial, type ApproverAccess } from '../shared/approverCredential';
-import { qredoApproverConnectionTest } from '../shared/approverCredentialTest';
-import { qredoApiConnectionTest } from '../shared/qredoApiCredentialTest';
+import { qredoApproverConnectionTest } from '../shared/approverConnectionCheck';
+import { qredoApiConnectionTest } from '../shared/qredoApiConnectionCheck';
 import { adoptEgressFilter } from '../shared/egress';
 import { notedDecision } from '../shared/executionDecisions';
 
@@ -151,13 +146,22 @@ export function attemptResult(run: IRun | undefined, actionId: string): AttemptR
 	return { kind: 'failed', detail: `execution ${run.status}${error?.message ? `: ${error.message}` : ''}` };
 }
 
-function parseTypeFilter(value: string): Set<string> {
-	return new Set(
-		value
-			.split(',')
-			.map((type) => type.trim())
-			.filter((type) => type !== ''),
-	);
+/**
+ * The action types to start the workflow for, per protocol; an empty set means all. v1 types are names chosen from a
+ * list; v2 types are the integer codes Qredo sends (their meanings are not published). A workflow saved before Action
+ * Types became a list holds a comma-separated string, read as before.
+ */
+function typeFilter(node: INode, v1Selected: unknown, v2Codes: unknown): { v1: Set<string>; v2: Set<string> } {
+	const list = (value: unknown) =>
+		typeof value === 'string' ? value.split(',').map((type) => type.trim()).filter((type) => type !== '') : Array.isArray(value) ? value.map(String) : [];
+	const codes = list(v2Codes);
+	const bad = codes.find((code) => !/^\d{1,9}$/.test(code));
+	if (bad !== undefined) throw new NodeOperationError(node, 'Action Type Codes (V2 API Key): expected integer type codes separated by commas, e.g. 25, 26');
+	const legacy = typeof v1Selected === 'string' ? list(v1Selected) : [];
+	return {
+		v1: new Set(typeof v1Selected === 'string' ? legacy.filter((type) => !/^\d+$/.test(type)) : list(v1Selected)),
+		v2: new Set([...codes, ...legacy.filter((type) => /^\d+$/.test(type))]),
+	};
 }
 
 /** Ledger entries from an earlier version's seen-set: those actions were emitted once and count as done. */
@@ -204,13 +208,24 @@ export class QredoTrigger implements INodeType {
 					'Whether to read amount, asset, recipient, fund and initiator of v1 agent actions through the Partner API (needs a Qredo API credential with a Partner API key; v2 actions carry their details already)',
 			},
 			{
-				displayName: 'Action Types',
+				displayName: 'Action Types (V1 Agent)',
 				name: 'actionTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Transfer (ApproveTransfer)', value: 'ApproveTransfer' },
+					{ name: 'Withdrawal (ApproveWithdraw)', value: 'ApproveWithdraw' },
+				],
+				default: [],
+				description: 'With a v1 agent approver: the action types to start the workflow for. None selected: all types.',
+			},
+			{
+				displayName: 'Action Type Codes (V2 API Key)',
+				name: 'v2ActionTypeCodes',
 				type: 'string',
 				default: '',
-				placeholder: 'ApproveTransfer, ApproveWithdraw',
+				placeholder: 'e.g. 25, 26',
 				description:
-					'Comma-separated action types to start the workflow for; empty for all. v1 types are names such as ApproveTransfer; v2 types are numbers as Qredo sends them.',
+					"With a v2 API key approver: the integer type codes to start the workflow for, separated by commas (an item's typeCode shows an action's code; Qredo does not publish their meanings). Empty: all types.",
 			},
 			{
 				displayName: 'Skip Actions Expiring Within (Seconds)',
@@ -351,7 +366,7 @@ export class QredoTrigger implements INodeType {
 				});
 			}
 		}
-		const types = parseTypeFilter(this.getNodeParameter('actionTypes', '') as string);
+		const types = typeFilter(node, this.getNodeParameter('actionTypes', []), this.getNodeParameter('v2ActionTypeCodes', ''));
 		const skipWithin = this.getNodeParameter('skipExpiringWithinSeconds', 0) as number;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const manualOutput = manual ? ((options.manualOutput as string | undefined) ?? 'action') : 'action';
@@ -384,7 +399,8 @@ export class QredoTrigger implements INodeType {
 		/** Why this action is not for us now, or undefined to emit it. */
 		const skipReason = (action: PendingAction): string | undefined => {
 			if (action.status !== 'pending') return `status ${action.status}`;
-			if (types.size > 0 && !types.has(action.type)) return `type ${action.type} not selected`;
+			const selected = action.protocol === 'v1' ? types.v1 : types.v2;
+			if (selected.size > 0 && !selected.has(action.type)) return `type ${action.type} not selected`;
 			const left = action.expiresAt - Date.now() / 1000;
 			if (left <= 0) return 'already expired';
 			if (left < skipWithin) return `expires in ${Math.round(left)} s (< ${skipWithin} s)`;

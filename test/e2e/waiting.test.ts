@@ -46,7 +46,7 @@ function waitingWorkflow(credential: { id: string; name: string }): WorkflowJson
 				type: 'n8n-nodes-qredo.qredoTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { fetchDetails: false, actionTypes: '', skipExpiringWithinSeconds: 0, options: { maxInFlight: 1 } },
+				parameters: { fetchDetails: false, actionTypes: [], skipExpiringWithinSeconds: 0, options: { maxInFlight: 1 } },
 				credentials: { qredoApproverApi: credential },
 			},
 			{

@@ -13,7 +13,7 @@ import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { approverFromKeys, decideAction } from '../../../lib/actions/decide';
 import { agentFeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';
-import { parseV1Frame } from '../../../lib/feed/actions';
+import { parseV1Frame } from '../../../lib/feed/frames';
 import { registerAgentV1, registerApiKeyV2, RegistrationError } from '../../../lib/registration';
 import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/request';
 import { repoRoot } from '../../support/paths';

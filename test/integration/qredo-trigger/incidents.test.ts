@@ -45,11 +45,11 @@ describe('Qredo Trigger incidents and health', { timeout: 120_000 }, () => {
 		await demo?.sandbox.stop();
 	});
 
-	async function activate(options: IDataObject, credential = approverV2, workflowId = 'wfIncidents'): Promise<TriggerRecord> {
+	async function activate(options: IDataObject, credential = approverV2, workflowId = 'wfIncidents', parameters: IDataObject = {}): Promise<TriggerRecord> {
 		const { context, record } = triggerContext(new QredoTrigger(), {
 			mode: 'trigger',
 			workflowId,
-			parameters: { options } as INodeParameters,
+			parameters: { ...parameters, options } as INodeParameters,
 			credentials: { qredoApproverApi: credential },
 		});
 		running.push(await new QredoTrigger().trigger.call(context));
@@ -129,5 +129,18 @@ describe('Qredo Trigger incidents and health', { timeout: 120_000 }, () => {
 		await other.closeFunction?.();
 		assert.equal((unknown.record.emitted[0].items[0].json as IDataObject).activeTrigger, null);
 		assert.match(String((unknown.record.emitted[0].items[0].json as IDataObject).note), /not active in this n8n process/);
+	});
+
+	test('Action Type Codes (V2): only the selected codes start a workflow; a code that is not an integer stops activation, naming the field', async () => {
+		const record = await activate({ feedDownAlertSeconds: 0 }, approverV2, 'wfTypes', { v2ActionTypeCodes: ' 26 ' });
+		const v2Key = demo.creds.qredoApiV2.apiKeyId;
+		const transfer = await demo.admin.actionFor(await demo.admin.transfer(demo.creds), v2Key);
+		const withdrawal = await demo.admin.actionFor(await demo.admin.withdraw(demo.creds), v2Key);
+		const emitted = await waitFor('the withdrawal emitted', () => record.emitted.find((e) => e.items[0]?.json.actionId === withdrawal.actionId));
+		assert.equal(emitted.items[0].json.typeCode, 26);
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		assert.equal(record.emitted.filter((e) => e.items[0]?.json.actionId === transfer.actionId).length, 0, 'the transfer (type 25) was not selected');
+
+		await assert.rejects(activate({}, approverV2, 'wfTypesBad', { v2ActionTypeCodes: '25, transfer' }), /Action Type Codes \(V2 API Key\): expected integer type codes/);
 	});
 });

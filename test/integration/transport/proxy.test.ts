@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { approverFromKeys, decideAction } from '../../../lib/actions/decide';
-import { parseV2Frame } from '../../../lib/feed/actions';
+import { parseV2Frame } from '../../../lib/feed/frames';
 import { v2FeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/server';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IRun } from 'n8n-workflow';
 import { actionItem, attemptResult } from '../../../nodes/QredoTrigger/QredoTrigger.node';
-import type { PendingAction } from '../../../lib/feed/actions';
+import type { PendingAction } from '../../../lib/actions/action';
 
 function run(status: IRun['status'], runData: Record<string, unknown> = {}, extra: Partial<IRun> = {}): IRun {
 	return { status, mode: 'trigger', startedAt: new Date(), storedAt: 'db', data: { resultData: { runData } }, ...extra } as unknown as IRun;

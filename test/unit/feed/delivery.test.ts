@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PendingAction } from '../../../lib/feed/actions';
+import type { PendingAction } from '../../../lib/actions/action';
 import { ActionDelivery, type AttemptResult, type DeliveryHooks, type LedgerJson } from '../../../lib/feed/delivery';
 
 const T0 = 1_800_000_000_000;

@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decimalsFromScale, formatUnits, humanView, shortAddress } from '../../../lib/feed/display';
-import type { PendingAction } from '../../../lib/feed/actions';
+import type { PendingAction } from '../../../lib/actions/action';
 
 describe('formatUnits', () => {
 	test('exact for amounts beyond 2^53, trims trailing zeros, keeps the sign', () => {

@@ -1,17 +1,11 @@
-/** Feed frame parsing, detail normalisation, enrichment with a scripted HTTP function, and SeenActions. No network. */
+/** Feed frame parsing (lib/feed/frames), detail normalisation (lib/actions/action), enrichment with a scripted HTTP function (lib/actions/lookups), and SeenActions. No network. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import {
-	enrichV1Action,
-	enrichV2Action,
-	normaliseDetails,
-	parseV1Frame,
-	parseV2Frame,
-	SeenActions,
-	type FrameParseResult,
-	type PendingAction,
-} from '../../../lib/feed/actions';
+import { enrichV1Action, enrichV2Action } from '../../../lib/actions/lookups';
+import { normaliseDetails, type PendingAction } from '../../../lib/actions/action';
+import { parseV1Frame, parseV2Frame, type FrameParseResult } from '../../../lib/feed/frames';
+import { SeenActions } from '../../../lib/feed/seenActions';
 import type { QredoRequestOptions, QredoResponse } from '../../../lib/transport/request';
 import { QredoTransportError } from '../../../lib/wire/errors';
 
