@@ -91,6 +91,7 @@ export class QredoApproverApi implements ICredentialType {
 				'The clientSecret returned by /coreclient/init (97 bytes). A Signing Agent v1 zkptoken also works when the agent PIN is set below.',
 			displayOptions: { show: { approverType: ['v1'] } },
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- the PIN unlocks a Signing Agent v1 token
 		{
 			displayName: 'Signing Agent PIN',
 			name: 'mpinPin',
