@@ -32,7 +32,8 @@ const KNOWN: Record<Exclude<QredoEnvironment, 'custom'>, QredoBaseUrls> = {
 	},
 };
 
-const SURFACE_NAMES: Record<keyof QredoBaseUrls, string> = {
+/** How each surface is named in messages. */
+export const SURFACE_NAMES: Record<keyof QredoBaseUrls, string> = {
 	partnerApi: 'Partner API',
 	qapiV1: 'Qredo API v1',
 	qapiV2: 'Qredo API v2',

@@ -11,11 +11,11 @@ import { createHash } from 'node:crypto';
 import { BLS_PUBLIC_KEY_LENGTH, blsPublicKey, blsSignChecked, blsVerify, parseBlsSecretKey } from '../crypto/bls';
 import { BLS_SEED_LENGTH, blsSecretKeyFromSeed } from '../crypto/amclRandom';
 import { bytesToHex, hexToBytes, parseBinary } from '../crypto/bytes';
+import { normaliseBaseUrl } from '../environments';
 import { QredoInputError } from '../errors';
 import { getV2Action } from './lookups';
 import { actionIdProblem, type ActionProtocol, type ActionStatus, type PendingAction, v2Status } from './action';
-import type { QredoHttp } from '../transport/request';
-import { qredoRequest, type AuthScheme, type QredoV2Tokens } from '../transport/request';
+import { type AuthScheme, type QredoHttp, qredoRequest, type QredoV2Tokens } from '../transport/request';
 import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors';
 import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from '../auth/agentIdentity';
 
@@ -249,8 +249,8 @@ function triggerCheck(input: DecideInput, now: () => number): RecordFields | und
 }
 
 function apiBase(url: string, field: string): string {
-	if (typeof url !== 'string' || !/^https?:\/\/[^/]/i.test(url.trim())) throw new QredoInputError(field, 'an absolute http(s) base URL');
-	return url.trim().replace(/\/+$/, '');
+	if (typeof url !== 'string') throw new QredoInputError(field, 'an absolute http:// or https:// URL');
+	return normaliseBaseUrl(url, field);
 }
 
 /** Signs one message and checks the signature against the approver's own public key before anything is sent; also used for the v1 IDDoc. */

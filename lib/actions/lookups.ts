@@ -5,6 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { loadRsaPrivateKey, type NonceSource } from '../auth/partnerApi';
 import { bytesToHex, hexToBytes } from '../crypto/bytes';
+import { normaliseBaseUrl } from '../environments';
 import { QredoInputError } from '../errors';
 import { type QredoHttp, qredoRequest, type QredoV2Tokens } from '../transport/request';
 import { QredoTransportError } from '../wire/errors';
@@ -28,8 +29,8 @@ export interface EnrichV1Options {
 }
 
 function baseUrl(url: string, field: string): string {
-	if (typeof url !== 'string' || !/^https?:\/\//i.test(url.trim())) throw new QredoInputError(field, 'an absolute http(s) base URL');
-	return url.trim().replace(/\/+$/, '');
+	if (typeof url !== 'string') throw new QredoInputError(field, 'an absolute http:// or https:// URL');
+	return normaliseBaseUrl(url, field);
 }
 
 function sameAction(action: PendingAction, body: Record<string, unknown>, method: string, url: string): void {

@@ -7,14 +7,11 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { QredoInputError } from '../../lib/errors';
+import { SURFACE_NAMES } from '../../lib/environments';
 import { QredoApiError, QredoTransportError } from '../../lib/wire/errors';
 import type { QredoSurface } from './qredoApiCredential';
 
-export const SURFACE_NAMES: Record<QredoSurface, string> = {
-	partnerApi: 'Partner API',
-	qapiV1: 'Qredo API v1',
-	qapiV2: 'Qredo API v2',
-};
+export { SURFACE_NAMES };
 
 /** "401 errPartnerAuth (reason: signature)": status, Qredo's msg, its code when it differs, and the reason. */
 export function describeApiError(error: QredoApiError): string {

@@ -106,7 +106,7 @@ describe('decideAction without network', () => {
 		await assert.rejects(decideAction(v2({ approver: null as unknown as ApproverSigner })), /^QredoInputError: approver: expected a BLS approver key/);
 		await assert.rejects(decideAction(v2({ retry: { attempts: 0 } })), /retry\.attempts: expected a whole number from 1 to 20/);
 		await assert.rejects(decideAction(v2({ action: { protocol: 'v1' } })), /action\.protocol: expected a v2 action \(the trigger item is a v1 action\)/);
-		await assert.rejects(decideAction(v2({ baseUrl: 'ftp://x' })), /baseUrl: expected an absolute http\(s\) base URL/);
+		await assert.rejects(decideAction(v2({ baseUrl: 'ftp://x' })), /baseUrl: expected an http:\/\/ or https:\/\/ URL/);
 		const v1 = { protocol: 'v1', actionId: 'AC1', decision: 'reject', baseUrl: 'https://h.test/api/v1/p', agentId: 'AG1', request: nothing } as const;
 		await assert.rejects(decideAction({ ...v1, mpin: { identity: '', clientSecret: '00' } }), /mpin\.identity: expected/);
 		await assert.rejects(decideAction({ ...v1, mpin: { identity: '7b7d', clientSecret: '04' + '00'.repeat(96) } }), /mpin\.clientSecret: expected an uncompressed G1 point/);
