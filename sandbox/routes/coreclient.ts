@@ -5,10 +5,8 @@
 import { blsVerify, isValidBlsPublicKey, isValidEcPublicKey, mpinClientSecret } from '../crypto';
 import { type SandboxContext, wsUrlFor } from '../context';
 import { badRequest, conflict, decodeLowerHex, ok, requireArray, requireString } from '../http';
-import { newId } from '../ids';
-import { identityDocument } from '../messages';
+import { newAgent } from '../agents';
 import { PARTNER_BASE, type Router } from '../router';
-import type { Agent } from '../state';
 
 export const AGENT_FEED_PATH = `${PARTNER_BASE}/coreclient/feed`;
 
@@ -24,22 +22,8 @@ export function register(router: Router, ctx: SandboxContext): void {
 			throw conflict('blsPublicKey: already registered to another agent; generate a new key pair');
 		}
 
-		const id = newId.agent();
-		const created = ctx.nowSeconds();
-		// The M-Pin identity is a JSON text whose raw bytes are the ID (§1.4); clientID is its hex.
-		const mpinId = Buffer.from(JSON.stringify({ id, curve: 'BLS381', created }), 'utf8');
-		const agent: Agent = {
-			id,
-			accountCode: id,
-			name,
-			blsPublicKey,
-			ecPublicKey,
-			mpinId,
-			idDoc: identityDocument({ agentId: id, name, created, blsPublicKey, ecPublicKey }),
-			status: 'pending',
-			partnerKeyId: req.principal.keyId,
-			created,
-		};
+		const agent = newAgent({ name, blsPublicKey, ecPublicKey, status: 'pending', partnerKeyId: req.principal.keyId, created: ctx.nowSeconds() });
+		const { id, mpinId, created } = agent;
 		ctx.state.addAgent(agent);
 		ctx.log.info('agent init', { agent: id });
 		return {

@@ -10,13 +10,12 @@
 import { blsVerify, signAs } from '../crypto';
 import { type SandboxContext, wsUrlFor } from '../context';
 import { badRequest, conflict, decodeLowerHex, forbidden, notFound, ok, requireString } from '../http';
-import { newId } from '../ids';
-import { identityDocument } from '../messages';
+import { newAgent } from '../agents';
 import { actionDetailsView, actionSummaryView, type HostedClient, resources, walletPolicies } from '../resources';
 import { PARTNER_BASE, type Router, type SandboxRequest } from '../router';
 import { parseBlsSecretKey } from '../../lib/crypto/bls';
 import { generateKeys } from '../../lib/crypto/keys';
-import type { Action, Agent, PartnerKey } from '../state';
+import type { Action, PartnerKey } from '../state';
 
 const CLIENTS = `${PARTNER_BASE}/coreclient`;
 const feedPath = (clientId: string) => `${CLIENTS}/${encodeURIComponent(clientId)}/feed`;
@@ -54,23 +53,17 @@ export function register(router: Router, ctx: SandboxContext): void {
 			throw conflict('name: this API key already has a hosted core client with this name');
 		}
 		const keys = generateKeys();
-		const id = newId.agent();
 		const created = ctx.nowSeconds();
-		const blsPublicKey = Buffer.from(keys.blsPublicKey, 'hex');
-		const ecPublicKey = Buffer.from(keys.ecPublicKey, 'hex');
-		const agent: Agent = {
-			id,
-			accountCode: id,
+		// Hosted clients never authenticate with M-Pin; their identity is kept for the shape of an agent.
+		const agent = newAgent({
 			name,
-			blsPublicKey,
-			ecPublicKey,
-			// Hosted clients never authenticate with M-Pin; the identity is kept for the shape of an agent.
-			mpinId: Buffer.from(JSON.stringify({ id, curve: 'BLS381', created }), 'utf8'),
-			idDoc: identityDocument({ agentId: id, name, created, blsPublicKey, ecPublicKey }),
+			blsPublicKey: Buffer.from(keys.blsPublicKey, 'hex'),
+			ecPublicKey: Buffer.from(keys.ecPublicKey, 'hex'),
 			status: 'active',
 			partnerKeyId: req.principal.keyId,
 			created,
-		};
+		});
+		const { id } = agent;
 		state.addAgent(agent);
 		const client: HostedClient = { id, name, partnerKeyId: req.principal.keyId, secretKey: parseBlsSecretKey(keys.blsPrivateKey), created };
 		store.hostedClients.set(id, client);

@@ -60,6 +60,22 @@ function initiatorFor(company: Company): Initiator {
 	return { kind: 'partner', id: company.id, name: company.name };
 }
 
+/** The transaction fields a transfer and a withdrawal fill alike, from the company, the wallet and the request. */
+function movementFields(company: Company, wallet: Wallet, amount: number, request: ReturnType<typeof readCommon>, partnerTxId: string | undefined) {
+	return {
+		companyId: company.id,
+		walletId: wallet.id,
+		amount,
+		asset: wallet.asset,
+		reference: request.reference,
+		benefitOf: request.benefit_of,
+		accountNo: request.account_no,
+		partnerTxId,
+		expires: request.expires,
+		initiator: initiatorFor(company),
+	};
+}
+
 export function register(router: Router, ctx: SandboxContext): void {
 	const { state } = ctx;
 	const C = `${PARTNER_BASE}/company/:company_id`;
@@ -86,19 +102,10 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const quote = quoteFees(state, 'transferOut', wallet.asset, request.send.amount, 'send.amount');
 		requireAvailable(wallet, quote, 'send.amount');
 		const tx = state.createTransaction({
+			...movementFields(company, wallet, quote.amountToSend, request, partnerTxId),
 			type: 'transfer',
-			companyId: company.id,
-			walletId: wallet.id,
-			amount: quote.amountToSend,
-			asset: wallet.asset,
 			recipient: counterparty.id,
 			recipientName: counterparty.name,
-			reference: request.reference,
-			benefitOf: request.benefit_of,
-			accountNo: request.account_no,
-			partnerTxId,
-			expires: request.expires,
-			initiator: initiatorFor(company),
 			authorizer: request.authorize_id,
 		});
 		rememberRequest(ctx, company.id, 'transfer', partnerTxId, request, tx.id);
@@ -118,20 +125,11 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const quote = quoteFees(state, 'withdraw', wallet.asset, request.send.amount, 'send.amount');
 		requireAvailable(wallet, quote, 'send.amount');
 		const tx = state.createTransaction({
+			...movementFields(company, wallet, quote.amountToSend, request, partnerTxId),
 			type: 'withdraw',
-			companyId: company.id,
-			walletId: wallet.id,
-			amount: quote.amountToSend,
-			asset: wallet.asset,
 			// The address as whitelisted, so the state's own whitelist check sees the same string.
 			recipient: whitelisted.address,
 			recipientName: whitelisted.name || undefined,
-			reference: request.reference,
-			benefitOf: request.benefit_of,
-			accountNo: request.account_no,
-			partnerTxId,
-			expires: request.expires,
-			initiator: initiatorFor(company),
 		});
 		rememberRequest(ctx, company.id, 'withdrawal', partnerTxId, request, tx.id);
 		return { tx_id: tx.id, status: 'new' };
