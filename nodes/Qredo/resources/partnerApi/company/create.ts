@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { collectionParam, forOperation } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
-import { companyBody, companyFields } from './fields';
+import { companyBody, companyFields } from './company.fields';
 
 const properties: INodeProperties[] = [
 	{

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { QredoInputError } from '../../../../../lib/errors';
 import { collectionParam, companyIdParam, companyLocator, forOperation } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
-import { companyBody, companyFields } from './fields';
+import { companyBody, companyFields } from './company.fields';
 
 const properties: INodeProperties[] = [
 	companyLocator(),

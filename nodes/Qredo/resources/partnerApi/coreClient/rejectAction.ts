@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { forOperation } from '../../../descriptions';
 import { qredoApiRequest } from '../../../transport';
-import { actionPath, actionProperties } from './action';
+import { actionPath, actionProperties } from './action.fields';
 
 export const description = forOperation('partnerApi', 'coreClient', 'rejectAction', actionProperties);
 

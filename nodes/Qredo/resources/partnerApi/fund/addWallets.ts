@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { companyIdParam, companyLocator, forOperation, fundIdParam, fundLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
-import { newWallets, newWalletsField } from './fields';
+import { newWallets, newWalletsField } from './fund.fields';
 
 const properties: INodeProperties[] = [companyLocator(), fundLocator(), { ...newWalletsField, required: true }];
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { companyIdParam, companyLocator, forOperation } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { custodyGroup, isBlank, text } from '../../../validation';
-import { custodyGroupFields, newWallets, newWalletsField } from './fields';
+import { custodyGroupFields, newWallets, newWalletsField } from './fund.fields';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that owns the new fund'),

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { companyIdParam, companyLocator, forOperation, idField, idParam } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { chainAddress } from '../../../validation';
-import { movementBody, movementFields } from '../movement';
+import { movementBody, movementFields } from '../movement.fields';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that initiates the withdrawal'),

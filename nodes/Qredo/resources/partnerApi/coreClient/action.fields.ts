@@ -5,7 +5,7 @@ import { apiPath } from '../../../transport';
 
 export const actionProperties: INodeProperties[] = [
 	coreClientLocator(),
-	idField('actionId', 'Action ID', 'The action (action_id), e.g. from List Actions; not the transaction ID'),
+	idField('actionId', 'Action ID', 'The action (action_id), e.g. from Get Many Actions; not the transaction ID'),
 ];
 
 export function actionPath(context: IExecuteFunctions, itemIndex: number): { path: string; actionId: string } {
