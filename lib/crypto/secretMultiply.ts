@@ -69,6 +69,19 @@ export function glvSplit(sk: bigint): [bigint, bigint] {
 	return [sk % LAMBDA, sk / LAMBDA];
 }
 
+/** β in the library's own (Montgomery) form, converted once per library instance. */
+const betaInLibrary = new WeakMap<object, Uint32Array>();
+function betaWords(m: McLib): Uint32Array {
+	let found = betaInLibrary.get(m);
+	if (found === undefined) {
+		const element = new m.Fp();
+		element.setStr(BETA.toString(16), 16);
+		found = words(element).slice();
+		betaInLibrary.set(m, found);
+	}
+	return found;
+}
+
 /** sk·P for a point P of G1 (not infinity) and 0 < sk < r. */
 export function multiplySecret(m: McLib, point: WasmG1, sk: bigint): WasmG1 {
 	const raw = (m as unknown as { mod: RawMcl }).mod;
@@ -91,9 +104,7 @@ export function multiplySecret(m: McLib, point: WasmG1, sk: bigint): WasmG1 {
 	const copy = (to: number, from: number) => raw.HEAP32.copyWithin(to / 4, from / 4, from / 4 + g1Words);
 	try {
 		raw.HEAP32.set(words(point), p / 4);
-		const betaFp = new m.Fp();
-		betaFp.setStr(BETA.toString(16), 16);
-		raw.HEAP32.set(words(betaFp), beta / 4);
+		raw.HEAP32.set(betaWords(m), beta / 4);
 
 		// Odd multiples 1P, 3P, …, 15P at table1(8…15), their negatives at table1(7…0): index (digit + 15) / 2.
 		raw._mclBnG1_dbl(twoP, p);
