@@ -7,7 +7,7 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 const community = communityNodes.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'build/**', 'node_modules/**', 'eslint.config.mjs', 'gulpfile.js', 'scripts/**', '.ci/**'] },
+	{ ignores: ['dist/**', 'build/**', 'node_modules/**', 'eslint.config.mjs', 'gulpfile.js', 'scripts/**', '.ci/**', 'packages/*/dist/**', 'packages/*/build.js'] },
 	...tseslint.configs.recommended,
 	{
 		files: ['**/*.ts'],
@@ -19,9 +19,10 @@ export default tseslint.config(
 		},
 	},
 	{
-		// Runtime third-party code enters only through lib/vendor, which the build bundles.
+		// In the n8n package, runtime third-party code enters only through lib/vendor, which the build bundles. The CLI
+		// package bundles its own (packages/cli/build.js).
 		files: ['**/*.ts'],
-		ignores: ['lib/vendor/**', 'test/**', 'bench/**'],
+		ignores: ['lib/vendor/**', 'test/**', 'bench/**', 'packages/cli/**'],
 		rules: {
 			'no-restricted-imports': ['error', { paths: ['ws'], patterns: ['@noble/*'] }],
 		},
@@ -54,13 +55,13 @@ export default tseslint.config(
 	},
 	{
 		// The CLI and the sandbox are programs that talk to a terminal.
-		files: ['cli/**/*.ts', 'sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+		files: ['packages/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
 		rules: { 'no-console': 'off' },
 	},
 	{
 		// NodeApiError/NodeOperationError need an n8n node; the protocol core, CLI and sandbox run without n8n and
 		// throw their own typed errors (QredoInputError, QredoApiError, CliError), which the nodes wrap.
-		files: ['lib/**/*.ts', 'cli/**/*.ts', 'sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+		files: ['lib/**/*.ts', 'packages/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{

@@ -73,8 +73,6 @@ function checkSelfContained(done) {
 	};
 	walk(dist);
 	if (problems.length) return done(new Error(`dist/ is not self-contained:\n${problems.join('\n')}`));
-	const cli = path.join(dist, 'cli/qredo.js');
-	if (fs.existsSync(cli)) fs.chmodSync(cli, 0o755);
 	done();
 }
 

@@ -10,7 +10,7 @@ import { parseV1Frame, parseV2Frame } from '../lib/feed/frames';
 import { type PendingAction } from '../lib/actions/action';
 import { agentFeedDial, v2FeedDial } from '../lib/feed/dial';
 import { FeedClient } from '../lib/feed/feedClient';
-import type { SandboxCredentials } from '../sandbox/seed';
+import type { SandboxCredentials } from '../packages/cli/sandbox/seed';
 
 /** The example workflows' rule: base-unit limits per asset, and the allowlisted addresses (scripts/demo.js). */
 export interface Rule {

@@ -296,10 +296,10 @@ process.once('exit', () => {
 	for (const entry of children) signalChild(entry, 'SIGKILL');
 });
 
-/** Starts `node dist/cli/qredo.js sandbox --seed demo` and waits for its credentials file. */
+/** Starts `node packages/cli/dist/qredo.js sandbox --seed demo` and waits for its credentials file. */
 async function startSandbox(port, credentialsFile, logFile) {
 	const fd = fs.openSync(logFile, 'a');
-	const child = spawn(process.execPath, [path.join(root, 'dist/cli/qredo.js'), 'sandbox', '--seed', 'demo', '--credentials-out', credentialsFile, '--port', String(port)], {
+	const child = spawn(process.execPath, [path.join(root, 'packages/cli/dist/qredo.js'), 'sandbox', '--seed', 'demo', '--credentials-out', credentialsFile, '--port', String(port)], {
 		cwd: root,
 		stdio: ['ignore', 'pipe', fd],
 		detached: true,

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../sandbox/server';
-import type { SandboxCredentials } from '../../../sandbox/seed';
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../packages/cli/sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
 import { repoRoot } from '../../support/paths';
 import { N8nInstance, packPackage, type CredentialJson, type ExecutionRow, type RunExecutionData, type WorkflowJson, waitFor } from '../harness/n8n';
 
@@ -58,8 +58,8 @@ export const V2_EXAMPLE = 'rule-based-auto-approval.json';
 export const V1_EXAMPLE = 'rule-based-auto-approval-v1.json';
 
 /** The admin API's views and decision log entries, typed by the sandbox itself. */
-import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../sandbox/routes/admin';
-import type { DecisionLogEntry as Decision } from '../../../sandbox/state';
+import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../packages/cli/sandbox/routes/admin';
+import type { DecisionLogEntry as Decision } from '../../../packages/cli/sandbox/state';
 export type { AdminAction, AdminTransaction, Decision };
 
 /** One action the test created and the decision the rule must take on it. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { repoRoot } from '../../support/paths';
 
 const demo = createRequire(__filename)(join(repoRoot, 'scripts', 'demo.js')) as { ALLOWLISTED: Record<string, string> };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 import { generateKeys } from '../../../lib/crypto/keys';
-import { mpinClientSecret, randomScalar } from '../../../sandbox/crypto';
+import { mpinClientSecret, randomScalar } from '../../../packages/cli/sandbox/crypto';
 import { QredoApproval } from '../../../nodes/QredoApproval/QredoApproval.node';
 import { QredoTrigger } from '../../../nodes/QredoTrigger/QredoTrigger.node';
 import { repoRoot } from '../../support/paths';

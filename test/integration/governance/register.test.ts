@@ -1,5 +1,5 @@
 /**
- * `qredo register v1|v2` run as a child process (build/cli/qredo.js, compiled by tsc -p tsconfig.test.json) against
+ * `qredo register v1|v2` run as a child process (build/packages/cli/cli/qredo.js, compiled by tsc -p tsconfig.test.json) against
  * the sandbox: the identity really works afterwards (feed + approval), the --out file is 0600 and never overwritten,
  * and no secret reaches stdout or stderr without --print-secrets. Plus the library's step-named failures.
  */
@@ -19,7 +19,7 @@ import { qredoRequest, type QredoRequestOptions } from '../../../lib/transport/r
 import { repoRoot } from '../../support/paths';
 import { type DemoSandbox, startDemo, waitFor } from './support';
 
-const bin = join(repoRoot, 'build/cli/qredo.js');
+const bin = join(repoRoot, 'build/packages/cli/cli/qredo.js');
 
 interface Run {
 	code: number | null;

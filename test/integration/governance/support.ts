@@ -1,7 +1,7 @@
 /** Shared helpers for the governance tests: a demo sandbox, its admin API, and waiting for conditions. */
 import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
-import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../sandbox/server';
-import type { SandboxCredentials } from '../../../sandbox/seed';
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../../packages/cli/sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
 
 export interface DemoSandbox {
 	sandbox: RunningSandbox;
@@ -22,8 +22,8 @@ export function v2Tokens(creds: SandboxCredentials): QredoV2TokenSource {
 }
 
 /** The admin API's views, typed by the sandbox itself. */
-import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../sandbox/routes/admin';
-import type { DecisionLogEntry } from '../../../sandbox/state';
+import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../packages/cli/sandbox/routes/admin';
+import type { DecisionLogEntry } from '../../../packages/cli/sandbox/state';
 export type { AdminAction, AdminTransaction, DecisionLogEntry };
 
 /** The sandbox admin API over real HTTP. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { Qredo } from '../../../nodes/Qredo/Qredo.node';
-import { startSandbox, type RunningSandbox, type SandboxCredentials, type StartSandboxOptions } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox, type SandboxCredentials, type StartSandboxOptions } from '../../../packages/cli/sandbox/server';
 import { type NodeRunOptions, runNode } from '../../support/n8nExecuteContext';
 
 export const node = new Qredo();

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters, ITriggerResponse } from 'n8n-workflow';
 import { QredoTrigger } from '../../../nodes/QredoTrigger/QredoTrigger.node';
-import type { SandboxCredentials } from '../../../sandbox/seed';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
 import { triggerContext, type TriggerRecord } from '../../support/n8nExecuteContext';
 import { repoRoot } from '../../support/paths';
 import { type DemoSandbox, startDemo } from '../governance/support';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generateKeys } from '../../../lib/crypto/keys';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import {
 	admin,
 	type AgentIdentity,

@@ -12,8 +12,8 @@ import { loadRsaPrivateKey, NonceSource } from '../../../lib/auth/partnerApi';
 import { QredoV2TokenSource } from '../../../lib/transport/v2Tokens';
 import { registerAgentV1, registerApiKeyV2 } from '../../../lib/registration';
 import { qredoRequest } from '../../../lib/transport/request';
-import type { SandboxCredentials } from '../../../sandbox/seed';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { admin, newFund } from './helpers';
 
 describe('sandbox: the project client code', () => {

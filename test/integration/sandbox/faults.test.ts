@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { admin, isQredoError, newFund, newPartnerIdentity, newV2Identity, openFeed, partnerSend, refusedFeed, send, type V2Identity } from './helpers';
 
 describe('sandbox: fault injection', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import {
 	admin,
 	type AgentIdentity,

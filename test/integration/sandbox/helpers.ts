@@ -10,7 +10,7 @@ import { blsSign, parseBlsSecretKey } from '../../../lib/crypto/bls';
 import { generateKeys, type QredoKeyPair } from '../../../lib/crypto/keys';
 import { zkpHeaderValue } from '../../../lib/crypto/mpin';
 import { type RawData, WebSocket } from '../../../lib/vendor/ws';
-import type { RunningSandbox } from '../../../sandbox/server';
+import type { RunningSandbox } from '../../../packages/cli/sandbox/server';
 
 export interface Response {
 	status: number;

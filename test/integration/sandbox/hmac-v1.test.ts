@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { hmacSignature } from '../../../sandbox/auth/hmac';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { hmacSignature } from '../../../packages/cli/sandbox/auth/hmac';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { admin, hmacSign, isQredoError, qapiHeaders, send } from './helpers';
 
 const nowS = () => Math.floor(Date.now() / 1000);

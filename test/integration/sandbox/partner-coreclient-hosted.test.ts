@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { blsVerify } from '../../../lib/crypto/bls';
-import type { SandboxCredentials } from '../../../sandbox/seed';
-import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
+import { type RunningSandbox, startSandbox } from '../../../packages/cli/sandbox/server';
 import { admin, type Feed, newPartnerIdentity, openFeed, partnerHeaders, type PartnerIdentity, partnerSend, refusedFeed, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;

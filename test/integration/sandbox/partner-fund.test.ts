@@ -6,8 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SandboxCredentials } from '../../../sandbox/seed';
-import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
+import { type RunningSandbox, startSandbox } from '../../../packages/cli/sandbox/server';
 import { newPartnerIdentity, type PartnerIdentity, partnerSend, type Response, assertQredoError as assertError } from './helpers';
 
 const FUND_INTERVAL_MS = 150;

@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SandboxCredentials } from '../../../sandbox/seed';
-import { type RunningSandbox, startSandbox } from '../../../sandbox/server';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
+import { type RunningSandbox, startSandbox } from '../../../packages/cli/sandbox/server';
 import { admin, type PartnerIdentity, partnerSend, testClock, assertQredoError as assertError } from './helpers';
 
 let sb: RunningSandbox;

@@ -8,9 +8,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runSandboxCommand } from '../../../sandbox/cli';
-import type { SandboxCredentials } from '../../../sandbox/seed';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { runSandboxCommand } from '../../../packages/cli/sandbox/cli';
+import type { SandboxCredentials } from '../../../packages/cli/sandbox/seed';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { repoRoot } from '../../support/paths';
 import { admin, blsSignHex, openFeed, partnerSend, qapiHeaders, send, v2Login, zkp } from './helpers';
 
@@ -167,14 +167,14 @@ describe('qredo sandbox command (in-process)', () => {
 	});
 });
 
-describe('qredo sandbox command (real process)', () => {
+describe('qredo sandbox command (the built bin, a real process)', () => {
 	it('starts listening (time reported) and stops cleanly on SIGINT', async (t) => {
 		const dir = mkdtempSync(join(tmpdir(), 'qredo-sandbox-'));
 		const file = join(dir, 'creds.json');
 		let child: ReturnType<typeof spawn> | undefined;
 		try {
 			const started = performance.now();
-			const proc = spawn(process.execPath, [join(repoRoot, 'build/sandbox/cli.js'), '--seed', 'demo', '--credentials-out', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+			const proc = spawn(process.execPath, [join(repoRoot, 'packages/cli/dist/qredo.js'), 'sandbox', '--seed', 'demo', '--credentials-out', file], { stdio: ['ignore', 'pipe', 'pipe'] });
 			child = proc;
 			let stdout = '';
 			const url = await new Promise<string>((resolve, reject) => {

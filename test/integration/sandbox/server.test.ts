@@ -1,7 +1,7 @@
 /**
  * Server-level behaviour over real sockets: the admin API answers loopback peers only, request limits, the Host
  * header, and the route table (every documented endpoint of the core surfaces exists; every admin route is
- * documented in sandbox/README.md).
+ * documented in packages/cli/sandbox/README.md).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { repoRoot } from '../../support/paths';
 import { admin, isQredoError, send } from './helpers';
 
@@ -72,8 +72,8 @@ describe('sandbox: server', () => {
 		}
 	});
 
-	it('documents every admin route in sandbox/README.md', async () => {
-		const readme = readFileSync(join(repoRoot, 'sandbox/README.md'), 'utf8');
+	it('documents every admin route in packages/cli/sandbox/README.md', async () => {
+		const readme = readFileSync(join(repoRoot, 'packages/cli/sandbox/README.md'), 'utf8');
 		const routes = (await admin(sb, 'GET', '')).json.routes.filter((r: { pattern: string }) => r.pattern.startsWith('/sandbox/admin'));
 		for (const { pattern } of routes as Array<{ pattern: string }>) {
 			const documented = pattern.replace(/:(\w+)/g, '{$1}');

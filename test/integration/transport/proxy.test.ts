@@ -15,7 +15,7 @@ import { approverFromKeys, decideAction } from '../../../lib/actions/decide';
 import { parseV2Frame } from '../../../lib/feed/frames';
 import { v2FeedDial } from '../../../lib/feed/dial';
 import { FeedClient } from '../../../lib/feed/feedClient';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
+import { startSandbox, type RunningSandbox } from '../../../packages/cli/sandbox/server';
 import { repoRoot } from '../../support/paths';
 import { startEgressProxy, type EgressProxy } from '../../support/services';
 import { type DemoSandbox, startDemo, v2Tokens } from '../governance/support';
@@ -206,7 +206,7 @@ describe('https and wss with a private CA (NODE_EXTRA_CA_CERTS), through HTTPS_P
 	test('the qredo CLI (register v2) goes through the proxy and trusts the extra CA', async () => {
 		const v2 = sandbox.credentials!.qredoApiV2;
 		const out = join(tmpdir(), `qredo-proxy-register-${process.pid}.json`);
-		const cli = join(repoRoot, 'dist/cli/qredo.js');
+		const cli = join(repoRoot, 'packages/cli/dist/qredo.js');
 		const args = [cli, 'register', 'v2', '--api-key-id', v2.apiKeyId, '--api-secret', '-', '--workspace', v2.workspaceId, '--base-url', v2.baseUrl, '--out', out];
 		const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
 			const proc = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(tlsDir, 'ca.pem') }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,5 +1,5 @@
 /**
- * The `qredo` CLI as users and other tools call it: the shipped bin (dist/cli/qredo.js, built by `npm run build`)
+ * The `qredo` CLI as users and other tools call it: the shipped bin (packages/cli/dist/qredo.js, built by `npm run build`)
  * run as a child process. Every shared AMCL vector goes through it.
  */
 import { describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { amclVectors, repoRoot } from '../../support/paths';
 
-const bin = join(repoRoot, 'dist/cli/qredo.js');
+const bin = join(repoRoot, 'packages/cli/dist/qredo.js');
 const vectors = amclVectors();
 
 function qredo(args: string[], input?: string) {

@@ -1,6 +1,7 @@
 /**
  * lib/ is layered: a folder imports only folders below it (crypto → auth → transport → actions → feed, with errors,
- * wire and vendor at the bottom), so no folder imports back into one that imports it.
+ * wire and vendor at the bottom, lib/index.ts — the published `core` entry — on top), so no folder imports back into one
+ * that imports it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../support/paths';
 
-const LAYERS = ['vendor', 'errors', 'wire', 'crypto', 'auth', 'environments', 'transport', 'actions', 'feed', 'registration'];
+const LAYERS = ['vendor', 'errors', 'wire', 'crypto', 'auth', 'environments', 'transport', 'actions', 'feed', 'registration', 'index'];
 
 const layerOf = (name: string) => {
 	const index = LAYERS.indexOf(name.replace(/\.ts$/, ''));

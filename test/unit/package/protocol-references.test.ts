@@ -19,7 +19,7 @@ test('every § a comment cites exists in docs/protocol.md', () => {
 	assert.ok(sections.has('4.3.2') && sections.has('1.4'), 'the headings were read');
 	const missing: string[] = [];
 	let cited = 0;
-	for (const folder of ['lib', 'nodes', 'credentials', 'sandbox', 'cli', 'scripts', 'bench', 'test']) {
+	for (const folder of ['lib', 'nodes', 'credentials', 'packages/cli/sandbox', 'packages/cli/cli', 'scripts', 'bench', 'test']) {
 		for (const file of sources(join(repoRoot, folder))) {
 			for (const match of readFileSync(file, 'utf8').matchAll(/§ ?(\d+(?:\.\d+)*)/g)) {
 				cited++;

@@ -8,7 +8,7 @@
  *     }
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from '../lib/vendor/ws';
+import type { WebSocket } from 'ws';
 import type { Agent, PartnerKey, QapiKey, V2ApiKey } from './state';
 import { badRequest, type JsonObject, parseJsonObject } from './http';
 

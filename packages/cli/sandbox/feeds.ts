@@ -4,7 +4,7 @@
  * Action events from the state fan out to the member's connections; the fault switches (duplicate and malformed
  * frames, drop, refuse) apply to every feed alike.
  */
-import type { WebSocket } from '../lib/vendor/ws';
+import type { WebSocket } from 'ws';
 import type { Faults } from './faults';
 import type { ResolvedOptions, SandboxLogger } from './options';
 import { type Action, type SandboxState, type StateEvent, txStatusName } from './state';

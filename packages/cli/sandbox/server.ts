@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from '../lib/vendor/ws';
+import { WebSocketServer } from 'ws';
 import { authenticate } from './auth';
 import type { SignedParts } from './auth/common';
 import type { SandboxContext } from './context';

@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { generateKeys, keysFromSeed, type QredoKeyPair } from '../../lib/crypto/keys';
-import { blsPublicKey } from '../../lib/crypto/bls';
-import { bytesToHex, hexToBytes } from '../../lib/crypto/bytes';
+import { blsPublicKey, bytesToHex, generateKeys, hexToBytes, keysFromSeed, type QredoKeyPair } from 'n8n-nodes-qredo/core';
 import { asCliError, CliError, type Command, type CliIo, parseFlags, readBlsPrivateKey, readSecret } from '../cli';
 
 /** Writes the key pair where the user asked: a 0600 file (public values echoed) or standard output. */

@@ -1,5 +1,4 @@
-import { blsPublicKey, blsSign, blsVerify } from '../../lib/crypto/bls';
-import { bytesToHex, hexToBytes } from '../../lib/crypto/bytes';
+import { blsPublicKey, blsSign, blsVerify, bytesToHex, hexToBytes } from 'n8n-nodes-qredo/core';
 import { asCliError, CliError, type Command, parseFlags, readBlsPrivateKey } from '../cli';
 
 function parseMessage(text: string | undefined): Uint8Array {

@@ -4,8 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { parseBlsSecretKey } from '../lib/crypto/bls';
-import { QredoInputError } from '../lib/errors';
+import { parseBlsSecretKey, QredoInputError } from 'n8n-nodes-qredo/core';
 
 /** An error the user caused or can fix; printed as one line, exit code 2 for usage errors and 1 otherwise. */
 export class CliError extends Error {

@@ -11,7 +11,7 @@
  *   Carol alone): the other side of cross-company transfers and atomic swaps.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { generateKeys, type QredoKeyPair } from '../lib/crypto/keys';
+import { generateKeys, type QredoKeyPair } from 'n8n-nodes-qredo/core';
 import type { SandboxContext } from './context';
 import { mpinClientSecret } from './crypto';
 import { newId } from './ids';

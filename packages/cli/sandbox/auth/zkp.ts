@@ -5,9 +5,8 @@
  * (The client built V = −(x + y)·s·H(ID) and U = x·H(ID), so the two pairings cancel only with the master secret s.)
  */
 import { createHash } from 'node:crypto';
-import { CURVE_ORDER, decodeG1Uncompressed, decodeG2, type G2Point, pairingProductIsOne } from '../../lib/crypto/bls';
-import { mpinHashId } from '../../lib/crypto/mpin';
-import { bls12_381 } from '../../lib/vendor/noble';
+import { CURVE_ORDER, decodeG1Uncompressed, decodeG2, mpinHashId, pairingProductIsOne, type G2Point } from 'n8n-nodes-qredo/core';
+import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { SandboxContext } from '../context';
 import { forbidden } from '../http';
 import type { Agent } from '../state';

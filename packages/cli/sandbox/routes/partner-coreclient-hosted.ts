@@ -13,8 +13,7 @@ import { badRequest, conflict, decodeLowerHex, forbidden, notFound, ok, requireS
 import { newAgent } from '../agents';
 import { actionDetailsView, actionSummaryView, type HostedClient, resources, walletPolicies } from '../resources';
 import { PARTNER_BASE, type Router, type SandboxRequest } from '../router';
-import { parseBlsSecretKey } from '../../lib/crypto/bls';
-import { generateKeys } from '../../lib/crypto/keys';
+import { generateKeys, parseBlsSecretKey } from 'n8n-nodes-qredo/core';
 import type { Action, PartnerKey } from '../state';
 
 const CLIENTS = `${PARTNER_BASE}/coreclient`;

@@ -135,15 +135,3 @@ export async function runSandboxCommand(argv: string[], io: SandboxCommandIo = p
 	io.stdout('Qredo sandbox stopped.\n');
 	return 0;
 }
-
-if (require.main === module) {
-	runSandboxCommand(process.argv.slice(2)).then(
-		(code) => {
-			process.exitCode = code;
-		},
-		(error) => {
-			process.stderr.write(`qredo sandbox: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
-			process.exitCode = 1;
-		},
-	);
-}

@@ -3,10 +3,8 @@
  * header or string-to-sign builders; see ARCHITECTURE.md) plus secp256k1 point validation.
  */
 import { randomBytes } from 'node:crypto';
-import { blsPublicKey, blsSign, blsVerify, CURVE_ORDER, decodeG2 } from '../lib/crypto/bls';
-import { bytesToBigint } from '../lib/crypto/bytes';
-import { mpinClientSecret, mpinServerSecret } from '../lib/crypto/mpin';
-import { secp256k1 } from '../lib/vendor/noble';
+import { blsPublicKey, blsSign, blsVerify, bytesToBigint, CURVE_ORDER, decodeG2, mpinClientSecret, mpinServerSecret } from 'n8n-nodes-qredo/core';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 
 export { blsVerify, mpinClientSecret, mpinServerSecret };
 

@@ -5,10 +5,7 @@
  * --print-secrets only public values are printed.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { QredoInputError } from '../../lib/errors';
-import { v2FeedUrl } from '../../lib/feed/dial';
-import { registerAgentV1, registerApiKeyV2, RegistrationError } from '../../lib/registration';
-import { QredoApiError, QredoTransportError } from '../../lib/wire/errors';
+import { QredoApiError, QredoInputError, QredoTransportError, registerAgentV1, registerApiKeyV2, RegistrationError, v2FeedUrl } from 'n8n-nodes-qredo/core';
 import { CliError, type CliIo, type Command, parseFlags, readSecret } from '../cli';
 
 const PRODUCTION_PARTNER_API = 'https://api.qredo.network/api/v1/p';
