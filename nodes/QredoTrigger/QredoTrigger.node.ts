@@ -23,6 +23,7 @@ import { qredoApproverConnectionTest } from '../shared/approverConnectionCheck';
 import { qredoApiConnectionTest } from '../shared/qredoApiConnectionCheck';
 import { adoptEgressFilter } from '../shared/egress';
 import { notedDecision } from '../shared/executionDecisions';
+import { withDeadline } from '../../lib/deadline';
 
 /** Static-data key of the delivery ledger (reassigned on every change: n8n only persists assignments). */
 const LEDGER_KEY = 'delivery';
@@ -628,15 +629,14 @@ export class QredoTrigger implements INodeType {
 				// n8n is reactivating us after a refusal: throwing hands the retry to n8n's bounded back-off, and
 				// n8n keeps the activation error until the credentials work.
 				probing = true;
-				let timer: NodeJS.Timeout | undefined;
-				const outcome = await Promise.race([
+				const outcome = await withDeadline(
 					client.connectedOnce().then(
 						() => 'open' as const,
 						(error: unknown) => error,
 					),
-					new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), REFUSAL_PROBE_MS))),
-				]);
-				clearTimeout(timer);
+					REFUSAL_PROBE_MS,
+					() => 'pending' as const,
+				);
 				probing = false;
 				if (outcome instanceof FeedFatalError) {
 					await client.stop();
@@ -653,15 +653,14 @@ export class QredoTrigger implements INodeType {
 				// One connection attempt from here, and what the active trigger (if it runs in this process) reports.
 				const started = Date.now();
 				client.start();
-				let timer: NodeJS.Timeout | undefined;
-				const outcome = await Promise.race([
+				const outcome: string = await withDeadline(
 					client.connectedOnce().then(
 						() => 'connected' as const,
 						(error: unknown) => (error instanceof Error ? error.message : String(error)),
 					),
-					new Promise<string>((resolve) => (timer = setTimeout(() => resolve(client.status().lastError ?? `not connected within ${STATUS_PROBE_SECONDS} s`), STATUS_PROBE_SECONDS * 1000))),
-				]);
-				clearTimeout(timer);
+					STATUS_PROBE_SECONDS * 1000,
+					() => client.status().lastError ?? `not connected within ${STATUS_PROBE_SECONDS} s`,
+				);
 				await client.stop();
 				const active = activeTriggers.get(healthKey);
 				this.emit([
@@ -676,10 +675,11 @@ export class QredoTrigger implements INodeType {
 				]);
 				return;
 			}
-			const outcome = new Promise<'emitted' | 'failed' | 'timeout'>((resolve) => {
-				settleManual = resolve;
-				setTimeout(() => resolve('timeout'), waitSeconds * 1000).unref();
-			});
+			const outcome = withDeadline(
+				new Promise<'emitted' | 'failed'>((resolve) => (settleManual = resolve)),
+				waitSeconds * 1000,
+				() => 'timeout' as const,
+			);
 			client.start();
 			if ((await outcome) === 'timeout') {
 				await client.stop();

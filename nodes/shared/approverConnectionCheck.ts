@@ -7,22 +7,18 @@ import { bytesToHex, base64ToBytes } from '../../lib/crypto/bytes';
 import { FeedClient } from '../../lib/feed/feedClient';
 import { qredoRequest } from '../../lib/transport/request';
 import { approverAccess, approverFeedDial, type ApproverAccess } from './approverCredential';
+import { withDeadline } from '../../lib/deadline';
 
 const PROBE_TIMEOUT_MS = 15_000;
 
 async function probeFeed(access: ApproverAccess): Promise<void> {
 	const client = new FeedClient({ dial: approverFeedDial(access), onMessage: () => undefined, name: 'credential test' });
-	let timer: NodeJS.Timeout | undefined;
 	try {
 		client.start();
-		await Promise.race([
-			client.connectedOnce(),
-			new Promise((_, reject) => {
-				timer = setTimeout(() => reject(new Error(`the feed did not open within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
-			}),
-		]);
+		await withDeadline(client.connectedOnce(), PROBE_TIMEOUT_MS, () => {
+			throw new Error(`the feed did not open within ${PROBE_TIMEOUT_MS / 1000} s`);
+		});
 	} finally {
-		clearTimeout(timer);
 		await client.stop();
 	}
 }

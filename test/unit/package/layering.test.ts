@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../support/paths';
 
-const LAYERS = ['vendor', 'errors', 'wire', 'crypto', 'auth', 'environments', 'transport', 'actions', 'feed', 'registration', 'index'];
+const LAYERS = ['vendor', 'errors', 'deadline', 'wire', 'crypto', 'auth', 'environments', 'transport', 'actions', 'feed', 'registration', 'index'];
 
 const layerOf = (name: string) => {
 	const index = LAYERS.indexOf(name.replace(/\.ts$/, ''));

@@ -5,23 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../support/paths';
-
-interface PackResult {
-	name: string;
-	files: Array<{ path: string }>;
-}
-
-function packList(...args: string[]): PackResult {
-	const npm = process.env.npm_execpath;
-	const [command, prefix] = npm && npm.endsWith('.js') ? [process.execPath, [npm]] : ['npm', []];
-	const out = execFileSync(command, [...prefix, 'pack', '--dry-run', '--json', '--ignore-scripts', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-	return (JSON.parse(out) as PackResult[])[0];
-}
+import { packList } from '../../support/npmPack';
 
 function sources(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
