@@ -253,7 +253,11 @@ function apiBase(url: string, field: string): string {
 	return normaliseBaseUrl(url, field);
 }
 
-/** Signs one message and checks the signature against the approver's own public key before anything is sent; also used for the v1 IDDoc. */
+/**
+ * Signs one message and checks the signature before anything is sent; also used for the v1 IDDoc. Our own signers
+ * use blsSignChecked (a second, blinded computation of the signature, and the pairing check against the key's public
+ * key for each key's first signature in the process); any other signer is checked with the pairing every time.
+ */
 export function signVerified(approver: ApproverSigner, message: Uint8Array, index: number): { signature: string; digest: string } {
 	const signature = approver.sign(message);
 	// Another signer (a test double, an HSM wrapper) is verified with the pairing against its public key.
