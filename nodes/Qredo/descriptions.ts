@@ -36,6 +36,16 @@ export function fundLocator(description = 'The fund of the selected company'): I
 	return listOrIdLocator('fundId', 'Fund', 'searchFunds', 'e.g. 1kEYnRGrYmuhNLFvVhwiiqj6XcM', description);
 }
 
+/** A wallet picker: the wallets of the chosen company and fund, or of every company and fund of the API key. */
+export function walletLocator(name: string, displayName: string, description: string): INodeProperties {
+	return listOrIdLocator(name, displayName, 'searchWallets', 'e.g. 2bBsnJ7BmyRddeDBjR8ZqAKKLWm', description);
+}
+
+/** A picker of the swap offers in the liquidity hub that the chosen company can take. */
+export function swapLocator(name: string, displayName: string, description: string): INodeProperties {
+	return listOrIdLocator(name, displayName, 'searchSwapOffers', 'e.g. 2Nfbn7EuwvXiPaEGqkBMDxRbsaC', description);
+}
+
 export function coreClientLocator(): INodeProperties {
 	return listOrIdLocator('coreClientId', 'Core Client', 'searchCoreClients', 'e.g. 5zPWqLZaPqAaNenjyzWy5rcaGm4PuT1bfP74GgrzFUJn', 'A Qredo-hosted core client of this Partner API key');
 }

@@ -33,6 +33,55 @@ export async function searchFunds(this: ILoadOptionsFunctions, filter?: string):
 	return { results: listIn(body, 'list').map((fund) => ({ name: String(fund.name ?? fund.id), value: String(fund.id) })) };
 }
 
+/** The chosen ID of a company or fund picker of this operation, or undefined (not on this operation, or blank). */
+function chosen(context: ILoadOptionsFunctions, name: 'companyId' | 'fundId', field: string): string | undefined {
+	const value = context.getCurrentNodeParameter(name, { extractValue: true });
+	return isBlank(value) ? undefined : qredoId(value, field);
+}
+
+async function fundsOf(context: ILoadOptionsFunctions, companyId: string): Promise<Array<{ companyId: string; fundId: string }>> {
+	const body = await qredoApiRequest.call(context, { surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', 'search'), query: { query: '' } });
+	return listIn(body, 'list').map((fund) => ({ companyId, fundId: String(fund.id) }));
+}
+
+/**
+ * Wallets of the company and fund this operation has chosen; where it has no such picker (Wallet › Get, …), of every
+ * fund of every company the Partner API key manages (one fund read each). Named "wallet · asset · fund".
+ */
+export async function searchWallets(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const companyId = chosen(this, 'companyId', 'Company');
+	const fundId = companyId === undefined ? undefined : chosen(this, 'fundId', 'Fund');
+	let funds: Array<{ companyId: string; fundId: string }>;
+	if (companyId !== undefined && fundId !== undefined) funds = [{ companyId, fundId }];
+	else {
+		const companies = companyId !== undefined ? [companyId] : (await searchCompanies.call(this, '')).results.map((c) => String(c.value));
+		funds = (await Promise.all(companies.map((id) => fundsOf(this, id)))).flat();
+	}
+	const details = await Promise.all(funds.map((f) => qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('company', f.companyId, 'fund', f.fundId) })));
+	const results = details.flatMap((fund) =>
+		listIn(fund, 'wallets')
+			.filter((wallet) => matches(filter, wallet.name, wallet.wallet_id, wallet.asset, fund.name))
+			.map((wallet) => ({ name: `${String(wallet.name || wallet.wallet_id)} · ${String(wallet.asset ?? '?')} · ${String(fund.name ?? fund.fund_id)}`, value: String(wallet.wallet_id) })),
+	);
+	return { results: results.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+/** Swap offers in the liquidity hub that the chosen company can take (not its own), named by what they exchange. */
+export async function searchSwapOffers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const companyId = chosen(this, 'companyId', 'Company');
+	if (companyId === undefined) throw new NodeOperationError(this.getNode(), 'Choose a company first: swap offers are listed for the company that takes them');
+	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'liquidityhub') });
+	return {
+		results: listIn(body, 'items')
+			.filter((offer) => offer.owner !== true && matches(filter, offer.tx_id, offer.send_asset, offer.receive_asset))
+			.map((offer) => ({
+				// The maker sends send_amount of send_asset and asks receive_amount of receive_asset in return.
+				name: `get ${String(offer.send_amount)} ${String(offer.send_asset)} for ${String(offer.receive_amount)} ${String(offer.receive_asset)} (${String(offer.tx_id)})`,
+				value: String(offer.tx_id),
+			})),
+	};
+}
+
 export async function searchCoreClients(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	// GET /coreclient has no search parameter: the full list, filtered here.
 	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('coreclient') });

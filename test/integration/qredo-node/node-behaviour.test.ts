@@ -152,7 +152,7 @@ describe('Qredo node: shared behaviour', () => {
 			assert.deepEqual(output[0].pairedItem, { item: 0 });
 			assert.match(String(output[1].json.error), /^Qredo Partner API: 404 /);
 			assert.deepEqual(output[1].pairedItem, { item: 1 });
-			assert.match(String(output[2].json.error), /^Wallet ID: expected/);
+			assert.match(String(output[2].json.error), /^Wallet: expected/);
 			assert.deepEqual(output[2].pairedItem, { item: 2 });
 		});
 
@@ -264,6 +264,25 @@ describe('Qredo node: shared behaviour', () => {
 			const { results } = await node.methods.listSearch.searchFunds.call(context({ companyId: company() }), 'oper');
 			assert.deepEqual(results, [{ name: 'Demo Operations', value: world.seed.operationsFund.id }]);
 			await assert.rejects(node.methods.listSearch.searchFunds.call(context({ companyId: byId('') })), /Choose a company first/);
+		});
+
+		it('wallets: of the chosen company and fund; with no such pickers, of every fund of the key; filtered by asset', async () => {
+			const { fund, operationsFund } = world.seed;
+			const chosenFund = await node.methods.listSearch.searchWallets.call(context({ resource: 'fund', operation: 'setWalletPolicy', companyId: company(), fundId: byId(fund.id) }));
+			const inFund = chosenFund.results.map((r) => r.value);
+			for (const id of Object.values(fund.wallets)) assert.ok(inFund.includes(id), `${id} is offered`);
+			assert.ok(!inFund.includes(operationsFund.wallets.ETH), 'only the chosen fund');
+			// Transfer › Create picks a company but no fund: the wallets of all the company's funds.
+			const inCompany = (await node.methods.listSearch.searchWallets.call(context({ resource: 'transfer', operation: 'create', companyId: company() }))).results.map((r) => r.value);
+			for (const id of [...Object.values(fund.wallets), operationsFund.wallets.ETH]) assert.ok(inCompany.includes(id), `${id} is offered`);
+			assert.ok(!inCompany.includes(world.seed.counterparty.fund.wallets.BTC), "not another company's");
+			assert.ok(chosenFund.results.every((r) => r.name.endsWith(` · ${fund.name}`)), JSON.stringify(chosenFund.results));
+			const anywhere = await node.methods.listSearch.searchWallets.call(context({ resource: 'wallet', operation: 'get' }));
+			const ids = anywhere.results.map((r) => r.value);
+			for (const id of [...Object.values(fund.wallets), ...Object.values(operationsFund.wallets)]) assert.ok(ids.includes(id), `${id} is offered`);
+			const eth = await node.methods.listSearch.searchWallets.call(context({ resource: 'wallet', operation: 'get' }), 'eth');
+			assert.ok(eth.results.length >= 2 && eth.results.every((r) => r.name.includes(' · ETH · ')), JSON.stringify(eth.results));
+			assert.ok(eth.results.some((r) => r.value === operationsFund.wallets.ETH));
 		});
 
 		it('core clients come from GET /coreclient, filtered by name', async () => {

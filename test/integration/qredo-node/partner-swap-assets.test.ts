@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
-import { admin, assertApiError, assertInputError, byId, partner, runError, runJson, startWorld, type World } from './support';
+import { loadOptionsContext } from '../../support/n8nExecuteContext';
+import { admin, assertApiError, assertInputError, byId, node, partner, runError, runJson, startWorld, type World } from './support';
 
 describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () => {
 	let world: World;
@@ -94,6 +95,12 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 			assertApiError(await runError(world, partner('liquidityHub', 'add', { companyId: company(), txId: swapId })), 409);
 
 			const taker = await takerCompany();
+			// The Swap Offer picker: the taker is offered the swap, the maker is not offered its own.
+			const offers = async (companyId: string) =>
+				(await node.methods.listSearch.searchSwapOffers.call(loadOptionsContext(node, { parameters: { api: 'partnerApi', resource: 'atomicSwap', operation: 'take', companyId: byId(companyId) }, credentials: { qredoApi: world.credential } }))).results;
+			const forTaker = (await offers(taker.companyId)).find((o) => o.value === swapId);
+			assert.match(String(forTaker?.name), /^get 1000000 ETH for \d+ BTC \(/);
+			assert.ok(!(await offers(world.seed.company.id)).some((o) => o.value === swapId));
 			const [taken] = await runJson(
 				world,
 				partner('atomicSwap', 'take', { companyId: byId(taker.companyId), swapId, sendWalletId: taker.btc, receiveWalletId: taker.eth, reference: 'node-take' }),

@@ -39,7 +39,7 @@ describe('Qredo node: Partner API wallet, transfer, withdrawal', () => {
 			assert.equal(wallet.asset, 'ETH');
 			assert.equal(wallet.balance, 40_000_000_000);
 			assertApiError(await runError(world, partner('wallet', 'get', { walletId: 'NoSuchWallet' })), 404);
-			assertInputError(await runError(world, partner('wallet', 'get', { walletId: ' ' })), 'Wallet ID');
+			assertInputError(await runError(world, partner('wallet', 'get', { walletId: ' ' })), 'Wallet');
 		});
 
 		it('get history: settled movements, narrowed by Since; a malformed Since is refused', async () => {

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { amountField, assetField, companyIdParam, companyLocator, forOperation, idField, idParam, optionalExpiresField, partnerTxIdField } from '../../../descriptions';
+import { amountField, assetField, companyIdParam, companyLocator, forOperation, idParam, optionalExpiresField, partnerTxIdField, walletLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { assetCode, baseUnits, expiresAt, isBlank, partnerTxId, text } from '../../../validation';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that makes the swap offer'),
-	idField('sendWalletId', 'Send Wallet ID', 'The wallet that gives (send_wallet_id)'),
+	walletLocator('sendWalletId', 'Send Wallet', 'The wallet that gives (send_wallet_id)'),
 	assetField('sendAsset', 'Send Asset'),
 	amountField('sendAmount', 'Send Amount'),
-	idField('receiveWalletId', 'Receive Wallet ID', 'The wallet that receives (receive_wallet_id)'),
+	walletLocator('receiveWalletId', 'Receive Wallet', 'The wallet that receives (receive_wallet_id)'),
 	assetField('receiveAsset', 'Receive Asset'),
 	amountField('receiveAmount', 'Receive Amount'),
 	{ displayName: 'Reference', name: 'reference', type: 'string', default: '', required: true, description: 'Your reference (reference)' },
@@ -29,8 +29,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const param = (name: string) => this.getNodeParameter(name, itemIndex);
 	const txId = partnerTxId(this.getNodeParameter('partnerTxId', itemIndex, ''), 'Partner Transaction ID');
 	const body: IDataObject = {
-		send_wallet_id: idParam(this, 'sendWalletId', 'Send Wallet ID', itemIndex),
-		receive_wallet_id: idParam(this, 'receiveWalletId', 'Receive Wallet ID', itemIndex),
+		send_wallet_id: idParam(this, 'sendWalletId', 'Send Wallet', itemIndex),
+		receive_wallet_id: idParam(this, 'receiveWalletId', 'Receive Wallet', itemIndex),
 		reference: text(param('reference'), 'Reference', { required: true, maxLength: 256 }),
 		partner_txID: txId,
 		send: { symbol: assetCode(param('sendAsset'), 'Send Asset'), amount: baseUnits(param('sendAmount'), 'Send Amount') },

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { collectionParam, companyIdParam, companyLocator, forOperation, fundIdParam, fundLocator, idField, idParam } from '../../../descriptions';
+import { collectionParam, companyIdParam, companyLocator, forOperation, fundIdParam, fundLocator, idParam, walletLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { custodyGroup, optionalQredoId } from '../../../validation';
 
 const properties: INodeProperties[] = [
 	companyLocator(),
 	fundLocator(),
-	idField('walletId', 'Wallet ID', 'The wallet whose policy changes (wallet_id)'),
+	walletLocator('walletId', 'Wallet', 'The wallet whose policy changes (wallet_id)'),
 	{
 		displayName: 'Policy Type',
 		name: 'policyType',
@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 export const description = forOperation('partnerApi', 'fund', 'setWalletPolicy', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	const walletId = idParam(this, 'walletId', 'Wallet', itemIndex);
 	const group = custodyGroup(this.getNodeParameter('threshold', itemIndex), this.getNodeParameter('members', itemIndex), 'Policy');
 	const body: IDataObject = { type: this.getNodeParameter('policyType', itemIndex) as string, ...group };
 	const policyId = optionalQredoId(collectionParam(this, 'additionalFields', itemIndex).policyId, 'Policy ID');

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { companyIdParam, companyLocator, forOperation, idField, idParam } from '../../../descriptions';
+import { companyIdParam, companyLocator, forOperation, idField, idParam, walletLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { walletIdOrShortCode } from '../../../validation';
 import { movementBody, movementFields } from '../movement.fields';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that initiates the transfer'),
-	idField('walletId', 'Wallet ID', 'The wallet the assets leave (wallet_id)'),
+	walletLocator('walletId', 'Wallet', 'The wallet the assets leave (wallet_id)'),
 	idField('counterpartyWallet', 'Counterparty Wallet', 'Wallet ID or short code of the receiving Qredo wallet (counterparty_wallet_address)'),
 	...movementFields({ authorizeId: true }),
 ];
@@ -16,7 +16,7 @@ export const description = forOperation('partnerApi', 'transfer', 'create', prop
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const companyId = companyIdParam(this, itemIndex);
 	const { body, partnerTxId, expires } = movementBody(this, itemIndex);
-	body.wallet_id = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	body.wallet_id = idParam(this, 'walletId', 'Wallet', itemIndex);
 	body.counterparty_wallet_address = walletIdOrShortCode(this.getNodeParameter('counterpartyWallet', itemIndex), 'Counterparty Wallet');
 	const response = await qredoApiRequest.call(this, {
 		surface: 'partnerApi',

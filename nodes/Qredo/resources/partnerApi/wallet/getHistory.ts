@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { collectionParam, forOperation, idField, idParam, limitResults, returnAllAndLimit } from '../../../descriptions';
+import { collectionParam, forOperation, idParam, limitResults, returnAllAndLimit, walletLocator } from '../../../descriptions';
 import { apiPath, listIn, qredoApiRequest } from '../../../transport';
 import { isBlank, unixSeconds } from '../../../validation';
 
 const properties: INodeProperties[] = [
-	idField('walletId', 'Wallet ID', 'The wallet (wallet_id)'),
+	walletLocator('walletId', 'Wallet', 'The wallet (wallet_id)'),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -26,7 +26,7 @@ const properties: INodeProperties[] = [
 export const description = forOperation('partnerApi', 'wallet', 'getHistory', [...properties, ...returnAllAndLimit()]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	const walletId = idParam(this, 'walletId', 'Wallet', itemIndex);
 	const since = collectionParam(this, 'filters', itemIndex).since;
 	const query = { since: isBlank(since) ? undefined : unixSeconds(since, 'Since') };
 	const body = await qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('wallet', walletId, 'history'), query, itemIndex });

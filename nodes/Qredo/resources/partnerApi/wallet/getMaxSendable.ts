@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { forOperation, idField, idParam } from '../../../descriptions';
+import { forOperation, idParam, walletLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 
 const properties: INodeProperties[] = [
-	idField('walletId', 'Wallet ID', 'The wallet (wallet_id)'),
+	walletLocator('walletId', 'Wallet', 'The wallet (wallet_id)'),
 	{
 		displayName: 'Transaction Type',
 		name: 'txType',
@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 export const description = forOperation('partnerApi', 'wallet', 'getMaxSendable', properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const walletId = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	const walletId = idParam(this, 'walletId', 'Wallet', itemIndex);
 	const txType = this.getNodeParameter('txType', itemIndex) as string;
 	const includePending = this.getNodeParameter('includePending', itemIndex) as boolean;
 	// Both always sent, so the answer never rests on a server-side default. The API names a transfer's fees transferOut.

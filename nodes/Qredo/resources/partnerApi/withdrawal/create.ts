@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { companyIdParam, companyLocator, forOperation, idField, idParam } from '../../../descriptions';
+import { companyIdParam, companyLocator, forOperation, idParam, walletLocator } from '../../../descriptions';
 import { apiPath, qredoApiRequest } from '../../../transport';
 import { chainAddress } from '../../../validation';
 import { movementBody, movementFields } from '../movement.fields';
 
 const properties: INodeProperties[] = [
 	companyLocator('The company that initiates the withdrawal'),
-	idField('walletId', 'Wallet ID', 'The wallet the assets leave (wallet_id)'),
+	walletLocator('walletId', 'Wallet', 'The wallet the assets leave (wallet_id)'),
 	{
 		displayName: 'Address',
 		name: 'address',
@@ -23,7 +23,7 @@ export const description = forOperation('partnerApi', 'withdrawal', 'create', pr
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const companyId = companyIdParam(this, itemIndex);
 	const { body, partnerTxId, expires } = movementBody(this, itemIndex);
-	body.wallet_id = idParam(this, 'walletId', 'Wallet ID', itemIndex);
+	body.wallet_id = idParam(this, 'walletId', 'Wallet', itemIndex);
 	body.address = chainAddress(this.getNodeParameter('address', itemIndex), 'Address');
 	const response = await qredoApiRequest.call(this, {
 		surface: 'partnerApi',
