@@ -6,7 +6,7 @@
  */
 import { newId } from './ids';
 import { identityDocument } from './messages';
-import type { Agent } from './state';
+import type { Agent } from './model';
 
 export function newAgent(args: { name: string; blsPublicKey: Buffer; ecPublicKey: Buffer; status: Agent['status']; partnerKeyId: string; created: number }): Agent {
 	const { name, blsPublicKey, ecPublicKey, status, partnerKeyId, created } = args;

@@ -6,7 +6,7 @@ import type { Faults } from './faults';
 import type { FeedHub } from './feeds';
 import { tooManyRequests } from './http';
 import type { ResolvedOptions, SandboxLogger } from './options';
-import type { SandboxState } from './state';
+import type { SandboxState } from './governance';
 
 export interface SandboxContext {
 	options: ResolvedOptions;

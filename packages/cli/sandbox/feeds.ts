@@ -7,7 +7,8 @@
 import type { WebSocket } from 'ws';
 import type { Faults } from './faults';
 import type { ResolvedOptions, SandboxLogger } from './options';
-import { type Action, type SandboxState, type StateEvent, txStatusName } from './state';
+import type { SandboxState } from './governance';
+import { type Action, type StateEvent, txStatusName } from './model';
 
 export type FeedAudience =
 	| { kind: 'agent'; id: string }

@@ -51,3 +51,35 @@ export function walletAddress(asset: string, walletId: string): string {
 	if (asset.startsWith('BTC')) return 'tb1q' + digest.subarray(0, 20).toString('hex');
 	return '0x' + digest.subarray(0, 20).toString('hex');
 }
+
+// Deterministic IDs and hashes derived from their parts (custody groups, chain transactions).
+
+function digest(...parts: string[]): Buffer {
+	return createHash('sha256').update(parts.join('\u0000')).digest();
+}
+
+/** A stable ID shaped like an entity ID (27 base62 characters), for things the state keeps no ID for. */
+export function derivedId(...parts: string[]): string {
+	let value = BigInt('0x' + digest('qredo-sandbox-id', ...parts).toString('hex'));
+	let out = '';
+	for (let i = 0; i < 27; i++) {
+		out += BASE62[Number(value % 62n)];
+		value /= 62n;
+	}
+	return out;
+}
+
+/** A stand-in on-chain transaction hash for a settled movement (0x-prefixed for EVM assets). */
+export function chainHash(asset: string, ...parts: string[]): string {
+	const hex = digest('qredo-sandbox-chain', asset, ...parts).toString('hex');
+	return isBitcoinAsset(asset) ? hex : '0x' + hex;
+}
+
+export function isBitcoinAsset(asset: string): boolean {
+	return asset.startsWith('BTC');
+}
+
+/** The custody group IDs Qredo returns in place of the group (a fund's, or a wallet's own override). */
+export function custodyGroupId(ownerId: string, kind: 'withdraw' | 'tx'): string {
+	return derivedId('custodygroup', ownerId, kind);
+}

@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { Agent, PartnerKey, QapiKey, V2ApiKey } from './state';
+import type { Agent, PartnerKey, QapiKey, V2ApiKey } from './model';
 import { badRequest, type JsonObject, parseJsonObject } from './http';
 
 export const PARTNER_BASE = '/api/v1/p';

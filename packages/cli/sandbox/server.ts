@@ -19,7 +19,7 @@ import { resolveOptions, type SandboxOptions } from './options';
 import { ADMIN_BASE, bodyHelpers, type HttpMatch, Router, type SandboxRequest, type WsMatch } from './router';
 import { routeModules, type RouteModule } from './routes';
 import { type SandboxCredentials, seedDemo } from './seed';
-import { SandboxState } from './state';
+import { SandboxState } from './governance';
 import { type SandboxUrls, sandboxUrls } from './urls';
 
 export type { SandboxUrls } from './urls';

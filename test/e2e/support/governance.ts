@@ -59,7 +59,7 @@ export const V1_EXAMPLE = 'rule-based-auto-approval-v1.json';
 
 /** The admin API's views and decision log entries, typed by the sandbox itself. */
 import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../packages/cli/sandbox/routes/admin';
-import type { DecisionLogEntry as Decision } from '../../../packages/cli/sandbox/state';
+import type { DecisionLogEntry as Decision } from '../../../packages/cli/sandbox/model';
 export type { AdminAction, AdminTransaction, Decision };
 
 /** One action the test created and the decision the rule must take on it. */

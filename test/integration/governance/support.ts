@@ -23,7 +23,7 @@ export function v2Tokens(creds: SandboxCredentials): QredoV2TokenSource {
 
 /** The admin API's views, typed by the sandbox itself. */
 import type { AdminActionView as AdminAction, AdminTransactionView as AdminTransaction } from '../../../packages/cli/sandbox/routes/admin';
-import type { DecisionLogEntry } from '../../../packages/cli/sandbox/state';
+import type { DecisionLogEntry } from '../../../packages/cli/sandbox/model';
 export type { AdminAction, AdminTransaction, DecisionLogEntry };
 
 /** The sandbox admin API over real HTTP. */

@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SandboxContext } from '../context';
-import type { QapiKey, V2ApiKey } from '../state';
+import type { QapiKey, V2ApiKey } from '../model';
 import { checkSkew, header, parseUnixSeconds, type SignedParts, unauthorized } from './common';
 
 interface HeaderNames {

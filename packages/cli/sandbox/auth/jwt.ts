@@ -6,7 +6,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { SandboxContext } from '../context';
 import type { V2Session } from '../router';
-import type { V2ApiKey } from '../state';
+import type { V2ApiKey } from '../model';
 import { header, type SignedParts, unauthorized } from './common';
 
 export type TokenKind = 'access' | 'ws';

@@ -5,7 +5,7 @@
  */
 import { constants, verify } from 'node:crypto';
 import type { SandboxContext } from '../context';
-import type { PartnerKey } from '../state';
+import type { PartnerKey } from '../model';
 import { checkSkew, header, parseUnixSeconds, partnerAuthError, type SignedParts } from './common';
 
 const BASE64URL_NO_PADDING = /^[A-Za-z0-9_-]+$/;

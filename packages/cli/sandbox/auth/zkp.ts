@@ -9,7 +9,7 @@ import { CURVE_ORDER, decodeG1Uncompressed, decodeG2, mpinHashId, pairingProduct
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import type { SandboxContext } from '../context';
 import { forbidden } from '../http';
-import type { Agent } from '../state';
+import type { Agent } from '../model';
 import { header, type SignedParts, unauthorized } from './common';
 
 const FIELDS = ['ID', 'ET', 'U', 'V'];

@@ -18,7 +18,8 @@ import {
 	requireString,
 } from '../http';
 import { ADMIN_BASE, type Router, type SandboxRequest } from '../router';
-import { type Action, type CustodyGroup, type Fund, type SandboxState, type Transaction, txStatusName, type Wallet } from '../state';
+import type { SandboxState } from '../governance';
+import { type Action, type CustodyGroup, type Fund, type Transaction, txStatusName, type Wallet } from '../model';
 
 const ADMIN_INITIATOR = { kind: 'admin' as const, id: 'sandbox-admin', name: 'Sandbox admin' };
 

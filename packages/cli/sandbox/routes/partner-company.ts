@@ -5,9 +5,11 @@
 import type { SandboxContext } from '../context';
 import { badRequest, conflict, type JsonObject, notFound, ok, optionalString, requireInteger, requireString } from '../http';
 import { queryString } from '../query';
-import { type FeeType, fundsOfCompany, partnerCompany, partnerMayManage, quoteFees, resources, scaleMultiplier, walletsOfCompany } from '../resources';
+import { fundsOfCompany, partnerCompany, partnerMayManage, walletsOfCompany } from '../access';
+import type { SandboxState } from '../governance';
+import { type FeeType, quoteFees, scaleMultiplier } from '../ledger';
+import type { Company, PartnerKey } from '../model';
 import { PARTNER_BASE, type Router } from '../router';
-import type { Company, PartnerKey, SandboxState } from '../state';
 
 const FEE_TYPES: FeeType[] = ['withdraw', 'transferOut', 'swap'];
 
@@ -84,7 +86,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const fields = readCompany(req.json());
 		refuseDuplicate(ctx, req.principal, fields);
 		const company = state.createCompany(fields);
-		resources(ctx).companyOwners.set(company.id, req.principal.keyId);
+		ctx.state.companyOwners.set(company.id, req.principal.keyId);
 		return { company_id: company.id, ref: company.ref ?? '' };
 	});
 

@@ -11,10 +11,10 @@ import { blsVerify, signAs } from '../crypto';
 import { type SandboxContext, wsUrlFor } from '../context';
 import { badRequest, conflict, decodeLowerHex, forbidden, notFound, ok, requireString } from '../http';
 import { newAgent } from '../agents';
-import { actionDetailsView, actionSummaryView, type HostedClient, resources, walletPolicies } from '../resources';
+import type { Action, HostedClient, PartnerKey } from '../model';
+import { actionDetailsView, actionSummaryView, walletPolicies } from '../views';
 import { PARTNER_BASE, type Router, type SandboxRequest } from '../router';
 import { generateKeys, parseBlsSecretKey } from 'n8n-nodes-qredo/core';
-import type { Action, PartnerKey } from '../state';
 
 const CLIENTS = `${PARTNER_BASE}/coreclient`;
 const feedPath = (clientId: string) => `${CLIENTS}/${encodeURIComponent(clientId)}/feed`;
@@ -31,7 +31,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 
 	/** A hosted client of this API key; anything else is not confirmed to exist. */
 	const hostedOf = (key: PartnerKey, clientId: string): HostedClient => {
-		const client = resources(ctx).hostedClients.get(clientId);
+		const client = ctx.state.hostedClients.get(clientId);
 		if (!client || client.partnerKeyId !== key.keyId) throw notFound('client_id: no Qredo-hosted core client with this ID for this API key');
 		return client;
 	};
@@ -47,7 +47,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 
 	router.post(CLIENTS, 'partner', (req) => {
 		const name = requireString(req.json(), 'name', { maxLength: 256 });
-		const store = resources(ctx);
+		const store = ctx.state;
 		if ([...store.hostedClients.values()].some((c) => c.partnerKeyId === req.principal.keyId && c.name === name)) {
 			throw conflict('name: this API key already has a hosted core client with this name');
 		}
@@ -70,7 +70,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 	});
 
 	router.get(CLIENTS, 'partner', (req) => {
-		const clients = [...resources(ctx).hostedClients.values()].filter((c) => c.partnerKeyId === req.principal.keyId);
+		const clients = [...ctx.state.hostedClients.values()].filter((c) => c.partnerKeyId === req.principal.keyId);
 		return { count: clients.length, clients: clients.map((c) => clientView(c, req.url)) };
 	});
 
@@ -82,7 +82,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 
 	router.get(`${CLIENTS}/:client_id/action/:action_id`, 'partner', (req) => {
 		const clientId = req.params.client_id;
-		const hosted = resources(ctx).hostedClients.get(clientId);
+		const hosted = ctx.state.hostedClients.get(clientId);
 		const ownAgent = state.agents.get(clientId)?.partnerKeyId === req.principal.keyId;
 		if (hosted ? hosted.partnerKeyId !== req.principal.keyId : !ownAgent) throw notFound('client_id: no core client with this ID for this API key');
 		return actionDetailsView(state, actionOf(clientId, req.params.action_id));
@@ -92,7 +92,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		// §3.1: the swagger defines no body; Qredo signs for its hosted clients.
 		req.requireNoBody();
 		const clientId = req.params.client_id;
-		if (!resources(ctx).hostedClients.has(clientId) && state.agents.get(clientId)?.partnerKeyId === req.principal.keyId) {
+		if (!ctx.state.hostedClients.has(clientId) && state.agents.get(clientId)?.partnerKeyId === req.principal.keyId) {
 			throw forbidden('client_id: a self-hosted core client decides with its own key (PUT or DELETE /coreclient/action/{action_id} with x-api-zkp)');
 		}
 		const client = hostedOf(req.principal, clientId);
@@ -134,7 +134,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 	});
 
 	router.ws(`${CLIENTS}/:client_id/feed`, 'partner', (socket, req) => {
-		const client = resources(ctx).hostedClients.get(req.params.client_id);
+		const client = ctx.state.hostedClients.get(req.params.client_id);
 		// The socket is already open here (the framework authenticates before the handshake, ownership is ours to check).
 		if (!client || client.partnerKeyId !== req.principal.keyId) {
 			socket.close(4404, 'client_id: no Qredo-hosted core client with this ID for this API key');

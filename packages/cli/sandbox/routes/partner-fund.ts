@@ -5,27 +5,14 @@
 import { enforceFundCreationRate, type SandboxContext } from '../context';
 import { badRequest, conflict, ok, optionalString, requireArray, requireString } from '../http';
 import { paginate, queryEnum, queryString } from '../query';
-import {
-	createWallets,
-	custodyGroupId,
-	entityView,
-	fundAssets,
-	fundMembers,
-	isOutgoing,
-	type Movement,
-	movements,
-	partnerCompany,
-	policyView,
-	readCustodyGroup,
-	readNewWallet,
-	requireAddressFor,
-	sameAddress,
-	walletInfoView,
-	walletOfFund,
-	walletPolicies,
-} from '../resources';
+import { partnerCompany, walletOfFund } from '../access';
+import type { SandboxState } from '../governance';
+import { custodyGroupId } from '../ids';
+import { isOutgoing, movements } from '../ledger';
+import type { Fund, Movement } from '../model';
+import { createWallets, readCustodyGroup, readNewWallet, requireAddressFor, sameAddress } from '../readers';
+import { entityView, fundAssets, fundMembers, policyView, walletInfoView, walletPolicies } from '../views';
 import { PARTNER_BASE, type Router, type SandboxRequest } from '../router';
-import type { Fund, SandboxState } from '../state';
 
 function fundDetailView(ctx: SandboxContext, fund: Fund) {
 	const { state } = ctx;

@@ -9,22 +9,11 @@
 import { originOf, type SandboxContext } from '../context';
 import { badRequest, conflict, notFound, ok, optionalBoolean, optionalString, requireString } from '../http';
 import { newId } from '../ids';
-import {
-	closeSwap,
-	partnerCompany,
-	partnerMayManage,
-	quoteFees,
-	readAssetAmount,
-	readExpires,
-	rememberRequest,
-	replayOf,
-	requireAvailable,
-	requireFutureExpiry,
-	resources,
-	type Swap,
-	type SwapStatus,
-	walletOfCompany,
-} from '../resources';
+import { partnerCompany, partnerMayManage, walletOfCompany } from '../access';
+import { rememberRequest, replayOf } from '../idempotency';
+import { quoteFees, requireAvailable } from '../ledger';
+import type { Swap, SwapStatus } from '../model';
+import { readAssetAmount, readExpires, requireFutureExpiry } from '../readers';
 import { PARTNER_BASE, type Router } from '../router';
 
 const TEXT = { maxLength: 256 };
@@ -68,11 +57,11 @@ export function register(router: Router, ctx: SandboxContext): void {
 	const { state } = ctx;
 	const C = `${PARTNER_BASE}/company/:company_id`;
 
-	const hubSwaps = () => [...resources(ctx).swaps.values()].filter((s) => s.status === 'open' && s.liquidityHubAdded !== undefined);
+	const hubSwaps = () => [...ctx.state.swaps.values()].filter((s) => s.status === 'open' && s.liquidityHubAdded !== undefined);
 
 	/** A swap this company made; another company's swap is not confirmed to exist. */
 	const ownSwap = (companyId: string, txId: string): Swap => {
-		const swap = resources(ctx).swaps.get(txId);
+		const swap = ctx.state.swaps.get(txId);
 		if (!swap || swap.companyId !== companyId) throw notFound('tx_id: no atomic swap with this ID made by this company');
 		return swap;
 	};
@@ -118,7 +107,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 			liquidityHubAdded: request.add_to_liquidity_hub ? now : undefined,
 		};
 		sendWallet.pendingOut += swap.send.gross;
-		resources(ctx).swaps.set(swap.id, swap);
+		ctx.state.swaps.set(swap.id, swap);
 		rememberRequest(ctx, company.id, 'swap', partnerTxId, request, swap.id);
 		return { tx_id: swap.id, tx_url: txUrl(swap.id), status: 'new' };
 	});
@@ -133,7 +122,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const company = partnerCompany(ctx, req.principal, req.params.company_id);
 		const swap = ownSwap(company.id, req.params.tx_id);
 		if (swap.status !== 'open') throw conflict(`tx_id: expected an open swap; this one is ${SWAP_WIRE_STATUS[swap.status]}`);
-		closeSwap(ctx, swap, 'cancelled');
+		ctx.state.closeSwap(swap, 'cancelled');
 		return ok(202);
 	});
 
@@ -150,7 +139,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const existing = replayOf(ctx, company.id, 'swap take', partnerTxId, request);
 		if (existing) return { tx_id: existing, status: 'existing' };
 
-		const store = resources(ctx);
+		const store = ctx.state;
 		const swap = store.swaps.get(request.swap_id);
 		if (!swap) throw notFound('swap_id: no atomic swap with this ID');
 		if (swap.status !== 'open') throw conflict(`swap_id: expected an open swap; this one is ${SWAP_WIRE_STATUS[swap.status]}`);
@@ -192,7 +181,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 
 	router.get(`${C}/atomicswap/take/:tx_id`, 'partner', (req) => {
 		const company = partnerCompany(ctx, req.principal, req.params.company_id);
-		const swap = resources(ctx).swapTakes.get(req.params.tx_id);
+		const swap = ctx.state.swapTakes.get(req.params.tx_id);
 		const take = swap?.take;
 		if (!swap || !take || take.companyId !== company.id) throw notFound('tx_id: no swap take with this ID by this company');
 		return {

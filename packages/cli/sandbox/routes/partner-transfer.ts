@@ -6,21 +6,13 @@
  */
 import type { SandboxContext } from '../context';
 import { badRequest, type JsonObject, notFound, optionalString, requireString } from '../http';
-import {
-	partnerCompany,
-	quoteFees,
-	readAssetAmount,
-	readExpires,
-	rememberRequest,
-	replayOf,
-	requireAvailable,
-	requireFutureExpiry,
-	sameAddress,
-	txInfoView,
-	walletOfCompany,
-} from '../resources';
+import { partnerCompany, walletOfCompany } from '../access';
+import { rememberRequest, replayOf } from '../idempotency';
+import { quoteFees, requireAvailable } from '../ledger';
+import type { Company, Initiator, Wallet } from '../model';
+import { readAssetAmount, readExpires, requireFutureExpiry, sameAddress } from '../readers';
+import { txInfoView } from '../views';
 import { PARTNER_BASE, type Router } from '../router';
-import type { Company, Initiator, Wallet } from '../state';
 
 const TEXT = { maxLength: 256 };
 

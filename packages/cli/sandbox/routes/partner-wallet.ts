@@ -2,7 +2,9 @@
  * Partner API wallets by ID (§3.1): wallet info, settled history since a time, and the most the wallet can send.
  */
 import type { SandboxContext } from '../context';
-import { type FeeType, isOutgoing, maxSendable, movements, partnerWallet, walletInfoView } from '../resources';
+import { partnerWallet } from '../access';
+import { type FeeType, isOutgoing, maxSendable, movements } from '../ledger';
+import { walletInfoView } from '../views';
 import { queryBoolean, queryEnum, queryInteger } from '../query';
 import { PARTNER_BASE, type Router } from '../router';
 

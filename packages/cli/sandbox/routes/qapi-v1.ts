@@ -15,26 +15,14 @@ import type { SandboxContext } from '../context';
 import { badRequest, forbidden, type JsonObject, notFound, optionalString, requireString } from '../http';
 import { newId } from '../ids';
 import { queryBoolean } from '../query';
-import {
-	custodyGroupId,
-	entityView,
-	fundMembers,
-	fundsOfCompany,
-	isEvmAddress,
-	type Movement,
-	movements,
-	pendingIn,
-	type ResourceStore,
-	resources,
-	scaleMultiplier,
-	walletInfoView,
-	walletOfCompany,
-	walletsOfCompany,
-	type Web3Status,
-	type Web3Transaction,
-} from '../resources';
+import { fundsOfCompany, walletOfCompany, walletsOfCompany } from '../access';
+import type { SandboxState } from '../governance';
+import { custodyGroupId } from '../ids';
+import { movements, pendingIn, scaleMultiplier } from '../ledger';
+import type { Action, Company, CustodyGroup, Fund, Movement, QapiKey, Transaction, Wallet, Web3Status, Web3Transaction } from '../model';
+import { isEvmAddress } from '../readers';
+import { entityView, fundMembers, walletInfoView } from '../views';
 import { QAPI_BASE, type Router } from '../router';
-import type { Action, Company, CustodyGroup, Fund, QapiKey, SandboxState, Transaction, Wallet } from '../state';
 
 /** Time between two steps of a Web3 transaction's lifecycle (real time, like the feed faults). */
 export const WEB3_STEP_MS = 200;
@@ -358,7 +346,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const wallet = accountWallets(state, key).find((w) => w.asset === 'ETH' && w.address.toLowerCase() === from.toLowerCase());
 		if (!wallet) throw badRequest('from: expected the address of an ETH wallet of this account');
 
-		const store = resources(ctx);
+		const store = ctx.state;
 		const nonceKey = from.toLowerCase();
 		const nonce = store.web3Nonces.get(nonceKey) ?? 0;
 		store.web3Nonces.set(nonceKey, nonce + 1);
@@ -394,7 +382,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 	});
 
 	const web3Of = (key: QapiKey, txId: string): Web3Transaction | undefined => {
-		const tx = resources(ctx).web3.get(txId);
+		const tx = ctx.state.web3.get(txId);
 		return tx && visibleTo(key, tx) ? tx : undefined;
 	};
 
@@ -438,7 +426,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 		const key = req.principal;
 		// The hub owns the connection (pings, drop and refuse faults); Web3 frames come from the resource store.
 		ctx.feeds.attach(socket, { kind: 'custom', name: `qapi-transactions:${key.id}`, render: () => undefined });
-		const unsubscribe = resources(ctx).onWeb3((tx) => {
+		const unsubscribe = ctx.state.onWeb3((tx) => {
 			if (!visibleTo(key, tx) || socket.readyState !== socket.OPEN) return;
 			for (const frame of ctx.faults.framesFor(feedFrame(tx))) socket.send(frame);
 		});
@@ -450,7 +438,7 @@ export function register(router: Router, ctx: SandboxContext): void {
 function scheduleLifecycle(ctx: SandboxContext, tx: Web3Transaction): void {
 	let index = 0;
 	const step = () => {
-		const store = resources(ctx);
+		const store = ctx.state;
 		if (store.web3.get(tx.id) !== tx) return;
 		const next = WEB3_STEPS[index++];
 		const now = ctx.nowSeconds();
@@ -472,7 +460,7 @@ function scheduleLifecycle(ctx: SandboxContext, tx: Web3Transaction): void {
 	setTimeout(step, WEB3_STEP_MS).unref();
 }
 
-function advance(store: ResourceStore, tx: Web3Transaction, status: Web3Status, message: string, now: number): void {
+function advance(store: SandboxState, tx: Web3Transaction, status: Web3Status, message: string, now: number): void {
 	tx.status = status;
 	tx.timestamps[status] = now;
 	tx.events.push({ id: newId.entity(), timestamp: now, status, message });
