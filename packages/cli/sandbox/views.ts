@@ -101,24 +101,28 @@ export function fundAssets(state: SandboxState, fund: Fund): string[] {
 }
 
 /** Approver status rows of a transaction, one per action (TxInfo.status). */
-function approverRows(state: SandboxState, tx: Transaction) {
+/** Who stands behind each custody action of a transaction, as both the Partner API and Qredo API v1 name them. */
+export function approversOf(state: SandboxState, tx: Transaction) {
 	return tx.actionIds
 		.map((id) => state.actions.get(id))
 		.filter((a): a is Action => !!a)
 		.map((action) => {
 			const entity = entityView(state, action.member);
-			const { firstName, lastName } = splitName(entity.name);
 			const human = state.humans.get(action.member);
-			return {
-				action_id: action.id,
-				first_name: firstName,
-				last_name: lastName,
-				status: action.status,
-				timestamp: action.decidedAt ?? action.created,
-				user_id: action.member,
-				username: human ? human.email.split('@')[0] : entity.name,
-			};
+			return { action, entity, human, ...splitName(entity.name), username: human ? human.email.split('@')[0] : entity.name };
 		});
+}
+
+function approverRows(state: SandboxState, tx: Transaction) {
+	return approversOf(state, tx).map(({ action, firstName, lastName, username }) => ({
+		action_id: action.id,
+		first_name: firstName,
+		last_name: lastName,
+		status: action.status,
+		timestamp: action.decidedAt ?? action.created,
+		user_id: action.member,
+		username,
+	}));
 }
 
 /** TxInfo (§3.1): the live governance state of a transfer or withdrawal. */

@@ -13,6 +13,7 @@ import { register as partnerSwap } from './partner-swap';
 import { register as partnerTransfer } from './partner-transfer';
 import { register as partnerWallet } from './partner-wallet';
 import { register as qapiV1 } from './qapi-v1';
+import { register as qapiV1Web3 } from './qapi-v1-web3';
 import { register as v2 } from './v2';
 
 export type RouteModule = (router: Router, ctx: SandboxContext) => void;
@@ -28,4 +29,5 @@ export const routeModules: RouteModule[] = [
 	partnerSwap,
 	partnerCoreclientHosted,
 	qapiV1,
+	qapiV1Web3,
 ];
