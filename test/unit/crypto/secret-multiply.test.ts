@@ -62,3 +62,39 @@ test('blsSign and blsSignChecked give every AMCL signature on both paths', () =>
 		setFastPairingEnabled(true);
 	}
 });
+
+test('blsSignChecked refuses a signature when one point addition in WebAssembly goes wrong; blsSign would send it', () => {
+	const fast = fastPairing();
+	assert.ok(fast);
+	const raw = (fast as unknown as { mod: { _mclBnG1_add(out: number, x: number, y: number): void } }).mod;
+	const add = raw._mclBnG1_add;
+	const v = amclVectors().bls[0];
+	const sk = parseBlsSecretKey(v.sk);
+	const message = hexToBytes(v.msg, 'msg');
+	// A fault in the hardware or the library: one addition (the `at`-th of the next signature) adds y twice.
+	const faultAt = (at: number) => {
+		let calls = 0;
+		raw._mclBnG1_add = (out, x, y) => {
+			add.call(raw, out, x, y);
+			if (++calls === at) add.call(raw, out, out, y);
+		};
+	};
+	try {
+		for (const at of [5, 40, 70]) {
+			faultAt(at);
+			assert.notEqual(bytesToHex(blsSign(sk, message)), v.sig, `fault at addition ${at} changes the unchecked signature`);
+		}
+		// Faults in the signature's own multiplication, and (past ~76 additions) in the blinded recomputation.
+		for (const at of [5, 40, 70, 100, 150, 220]) {
+			faultAt(at);
+			assert.throws(
+				() => blsSignChecked(sk, message),
+				(error: Error) => error.name === 'QredoInputError' && /blsPrivateKey/.test(error.message) && /nothing was sent/.test(error.message) && !error.message.includes(v.sk),
+				`fault at addition ${at} is caught`,
+			);
+		}
+	} finally {
+		raw._mclBnG1_add = add;
+	}
+	assert.equal(bytesToHex(blsSignChecked(sk, message)), v.sig, 'without the fault it signs again');
+});
