@@ -16,7 +16,8 @@ import { QredoInputError } from '../errors';
 import { getV2Action } from './lookups';
 import { actionIdProblem, type ActionProtocol, type ActionStatus, type PendingAction, v2Status } from './action';
 import { type AuthScheme, type QredoHttp, qredoRequest, type QredoV2Tokens } from '../transport/request';
-import { QredoApiError, QredoTransportError, scrubSecrets } from '../wire/errors';
+import { QredoApiError, QredoTransportError } from '../wire/errors';
+import { scrubResponse } from '../wire/redaction';
 import { parseAgentCredentials, zkpHeaderSource, type AgentCredentials } from '../auth/agentIdentity';
 
 export type Decision = 'approve' | 'reject' | 'abstain';
@@ -541,23 +542,3 @@ function earliest(...values: Array<number | undefined>): number | undefined {
 	return known.length === 0 ? undefined : Math.min(...known);
 }
 
-const SECRET_FIELD = /token|secret|private|password|passphrase|zkp|api[-_]?key|x-sign|seed|credential/i;
-const MAX_RESPONSE_STRING = 2000;
-const MAX_DEPTH = 8;
-
-/**
- * A copy of a server answer fit for the audit record: credential-like fields redacted, known secret values scrubbed
- * from strings, long strings and deep nesting cut.
- */
-export function scrubResponse(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
-	if (typeof value === 'string') {
-		const scrubbed = scrubSecrets(value, secrets);
-		return scrubbed.length > MAX_RESPONSE_STRING ? `${scrubbed.slice(0, MAX_RESPONSE_STRING)}…` : scrubbed;
-	}
-	if (value === null || typeof value !== 'object') return value === undefined ? null : value;
-	if (depth >= MAX_DEPTH) return '[nested too deep]';
-	if (Array.isArray(value)) return value.map((item) => scrubResponse(item, secrets, depth + 1));
-	const out: Record<string, unknown> = {};
-	for (const [key, item] of Object.entries(value)) out[key] = SECRET_FIELD.test(key) ? '[redacted]' : scrubResponse(item, secrets, depth + 1);
-	return out;
-}

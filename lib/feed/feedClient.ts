@@ -13,7 +13,8 @@ import { adoptServerClock } from '../auth/serverClock';
 import { checkEgress, EgressBlockedError, routeFor } from '../transport/outbound';
 import { parseRetryAfter } from '../transport/request';
 import { WebSocket, type RawData } from '../vendor/ws';
-import { QredoApiError, redactUrl } from '../wire/errors';
+import { QredoApiError } from '../wire/errors';
+import { redactUrl } from '../wire/redaction';
 
 export type FeedState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed';
 

@@ -4,6 +4,7 @@
  * Nothing here may carry request headers: they hold signatures, API keys and tokens. Server bodies are scrubbed
  * of the secrets the caller names (a proxy that echoes the request must not leak them) and truncated.
  */
+import { redactUrl, scrubSecrets } from './redaction';
 
 /** Error body of the Partner API and Qredo API v1 (protocol §3.4). The swagger types `code` as a string. */
 export interface QredoErrorBody {
@@ -14,37 +15,6 @@ export interface QredoErrorBody {
 
 /** Longest server text kept in an error; bodies can be whole HTML error pages. */
 const MAX_BODY_TEXT = 300;
-const REDACTED = '[redacted]';
-
-/** Query parameters whose values are credentials (e.g. the v2 websocket `?token=`). */
-const SECRET_QUERY_NAME = /token|key|sig|secret|pass|auth|zkp|nonce/i;
-
-/**
- * The URL as it may appear in an error: origin, path and query, with the values of credential-like query parameters
- * replaced. Userinfo and fragments are dropped.
- */
-export function redactUrl(url: string): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return '(invalid URL)';
-	}
-	const query = [...parsed.searchParams.entries()]
-		.map(([name, value]) => `${encodeURIComponent(name)}=${SECRET_QUERY_NAME.test(name) ? REDACTED : encodeURIComponent(value)}`)
-		.join('&');
-	return `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
-}
-
-/** Replaces every occurrence of each secret in `text`. Very short values are skipped: they would blank out noise. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-	let scrubbed = text;
-	for (const secret of secrets) {
-		if (secret.length >= 8) scrubbed = scrubbed.split(secret).join(REDACTED);
-	}
-	return scrubbed;
-}
-
 function truncate(text: string): string {
 	const oneLine = text.replace(/\s+/g, ' ').trim();
 	return oneLine.length > MAX_BODY_TEXT ? `${oneLine.slice(0, MAX_BODY_TEXT)}…` : oneLine;

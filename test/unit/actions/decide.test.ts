@@ -5,7 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { approverFromKeys, decideAction, scrubResponse, signVerified, type ApproverSigner, type DecideInput } from '../../../lib/actions/decide';
+import { approverFromKeys, decideAction, signVerified, type ApproverSigner, type DecideInput } from '../../../lib/actions/decide';
+import { scrubResponse } from '../../../lib/wire/redaction';
 import { parseAgentCredentials, zkpHeaderSource } from '../../../lib/auth/agentIdentity';
 import { mpinClientSecret } from '../../../lib/crypto/mpin';
 import { agentFeedDial, agentFeedUrl, v2FeedDial, v2FeedUrl } from '../../../lib/feed/dial';

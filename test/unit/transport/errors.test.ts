@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseQredoErrorBody, QredoApiError, QredoTransportError, redactUrl, scrubSecrets } from '../../../lib/wire/errors';
+import { parseQredoErrorBody, QredoApiError, QredoTransportError } from '../../../lib/wire/errors';
+import { redactUrl, scrubSecrets } from '../../../lib/wire/redaction';
 
 describe('parseQredoErrorBody', () => {
 	it('reads the Partner API / Qredo API v1 shape (§3.4), code as number or string', () => {
