@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { qredoApiConnectionTest } from '../shared/qredoApiConnectionCheck';
-import { searchCompanies, searchCoreClients, searchFunds, searchSwapOffers, searchWallets } from './methods/listSearch';
+import { searchCompanies, searchCoreClients, searchFunds, searchSwapOffers, searchTransactions, searchWallets } from './methods/listSearch';
 import { getAssets } from './methods/loadOptions';
 import { requestOptionsField } from './descriptions';
 import { properties } from './resources';
@@ -28,7 +28,7 @@ export class Qredo implements INodeType {
 	methods = {
 		credentialTest: { qredoApiConnectionTest },
 		loadOptions: { getAssets },
-		listSearch: { searchCompanies, searchFunds, searchWallets, searchSwapOffers, searchCoreClients },
+		listSearch: { searchCompanies, searchFunds, searchWallets, searchTransactions, searchSwapOffers, searchCoreClients },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

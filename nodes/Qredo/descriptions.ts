@@ -41,6 +41,11 @@ export function walletLocator(name: string, displayName: string, description: st
 	return listOrIdLocator(name, displayName, 'searchWallets', 'e.g. 2bBsnJ7BmyRddeDBjR8ZqAKKLWm', description);
 }
 
+/** A picker of the company's transfers, withdrawals or swaps (by operation), from its funds' ledgers. */
+export function transactionLocator(name: string, displayName: string, description: string): INodeProperties {
+	return listOrIdLocator(name, displayName, 'searchTransactions', 'e.g. 2Nfbn7EuwvXiPaEGqkBMDxRbsaC', description);
+}
+
 /** A picker of the swap offers in the liquidity hub that the chosen company can take. */
 export function swapLocator(name: string, displayName: string, description: string): INodeProperties {
 	return listOrIdLocator(name, displayName, 'searchSwapOffers', 'e.g. 2Nfbn7EuwvXiPaEGqkBMDxRbsaC', description);

@@ -1,7 +1,7 @@
 /** Pickers for the resource locators: the API's own search endpoints where it has them, else a filtered full list. */
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { apiPath, listIn, qredoApiRequest } from '../transport';
+import { apiPath, listIn, qredoApiRequest, qredoApiRequestAllItems } from '../transport';
 import { isBlank, qredoId } from '../validation';
 
 function matches(filter: string | undefined, ...values: unknown[]): boolean {
@@ -64,6 +64,54 @@ export async function searchWallets(this: ILoadOptionsFunctions, filter?: string
 			.map((wallet) => ({ name: `${String(wallet.name || wallet.wallet_id)} · ${String(wallet.asset ?? '?')} · ${String(fund.name ?? fund.fund_id)}`, value: String(wallet.wallet_id) })),
 	);
 	return { results: results.sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+/** What each operation's transaction picker lists: ledger row types, and whether only pending rows can be acted on. */
+const TRANSACTION_KINDS: Record<string, { types: string[]; pendingOnly: boolean; label: string }> = {
+	'transfer/getStatus': { types: ['transferOut'], pendingOnly: false, label: 'transfer' },
+	'withdrawal/getStatus': { types: ['withdraw'], pendingOnly: false, label: 'withdrawal' },
+	'atomicSwap/get': { types: ['swapOut', 'swap'], pendingOnly: false, label: 'swap' },
+	'atomicSwap/cancel': { types: ['swapOut', 'swap'], pendingOnly: true, label: 'swap' },
+	'liquidityHub/add': { types: ['swapOut', 'swap'], pendingOnly: true, label: 'swap' },
+};
+
+/** Outgoing ledger rows read per fund (the API does not say in which order it returns them; all are sorted by time here). */
+const LEDGER_ROWS_PER_FUND = 1000;
+
+/**
+ * Transactions of the chosen company for the operation at hand, from its funds' ledgers (the Partner API has no list
+ * of transfers, withdrawals or swaps): outgoing transfers, withdrawals, or swaps (only pending ones where the
+ * operation needs an open swap), most recent first, named "transfer 150000 BTC · pending · date" (the net amount, in
+ * base units, as it was asked for).
+ */
+export async function searchTransactions(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const companyId = chosen(this, 'companyId', 'Company');
+	if (companyId === undefined) throw new NodeOperationError(this.getNode(), 'Choose a company first: transactions are listed per company');
+	const kind = TRANSACTION_KINDS[`${String(this.getCurrentNodeParameter('resource'))}/${String(this.getCurrentNodeParameter('operation'))}`];
+	if (!kind) throw new NodeOperationError(this.getNode(), 'This operation has no transaction list');
+	const funds = await fundsOf(this, companyId);
+	const ledgers = await Promise.all(
+		funds.map((f) =>
+			qredoApiRequestAllItems.call(
+				this,
+				{ surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', f.fundId, 'ledger'), query: { direction: 'out' } },
+				{ listKey: 'List', totalKey: 'Total', returnAll: false, limit: LEDGER_ROWS_PER_FUND },
+			),
+		),
+	);
+	// One row per transaction (a transaction shows once per wallet it moves).
+	const byId = new Map<string, IDataObject>();
+	for (const row of ledgers.flat()) {
+		if (!kind.types.includes(String(row.type)) || (kind.pendingOnly && row.status !== 'pending')) continue;
+		if (matches(filter, row.TxID, row.asset, row.reference, row.status) && !byId.has(String(row.TxID))) byId.set(String(row.TxID), row);
+	}
+	const rows = [...byId.values()].sort((a, b) => Number(b.timestamp ?? 0) - Number(a.timestamp ?? 0));
+	return {
+		results: rows.map((row) => ({
+			name: `${kind.label} ${String(row.netAmount ?? row.amount)} ${String(row.asset)} · ${String(row.status)} · ${new Date(Number(row.timestamp) * 1000).toISOString().slice(0, 16).replace('T', ' ')}${row.reference ? ` · ${String(row.reference)}` : ''}`,
+			value: String(row.TxID),
+		})),
+	};
 }
 
 /** Swap offers in the liquidity hub that the chosen company can take (not its own), named by what they exchange. */

@@ -124,7 +124,13 @@ describe('Qredo node: Partner API asset, fee, atomic swap, liquidity hub', () =>
 		it('cancel: an open swap is cancelled; cancelling again is a 409; get of an unknown swap is a 404', async () => {
 			const [made] = await runJson(world, make({ expires: '' }));
 			const txId = String(made.tx_id);
+			// The Swap picker: Cancel offers only open swaps, Get every swap of the company.
+			const swaps = async (operation: string) =>
+				(await node.methods.listSearch.searchTransactions.call(loadOptionsContext(node, { parameters: { api: 'partnerApi', resource: 'atomicSwap', operation, companyId: company() }, credentials: { qredoApi: world.credential } }))).results.map((r) => r.value);
+			assert.ok((await swaps('cancel')).includes(txId), 'an open swap can be picked to cancel');
 			const [cancelled] = await runJson(world, partner('atomicSwap', 'cancel', { companyId: company(), txId }));
+			assert.ok(!(await swaps('cancel')).includes(txId), 'a cancelled swap is not offered for cancelling');
+			assert.ok((await swaps('get')).includes(txId), 'and is still offered to Get');
 			assert.equal(cancelled.cancelled, true);
 			assertApiError(await runError(world, partner('atomicSwap', 'cancel', { companyId: company(), txId })), 409);
 			assertApiError(await runError(world, partner('atomicSwap', 'get', { companyId: company(), side: 'make', txId: 'NoSuchSwap' })), 404);

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
-import { admin, assertApiError, assertInputError, byId, partner, runError, runJson, startWorld, type World } from './support';
+import { loadOptionsContext } from '../../support/n8nExecuteContext';
+import { admin, assertApiError, assertInputError, byId, node, partner, runError, runJson, startWorld, type World } from './support';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BASE_UNITS_MESSAGE = 'Amount: expected a positive whole number of base units (e.g. satoshi, wei)';
@@ -142,6 +143,29 @@ describe('Qredo node: Partner API wallet, transfer, withdrawal', () => {
 			assertApiError(await runError(world, withdrawal({ address: '0x2222222222222222222222222222222222222222' })), 400, 'whitelist');
 			assertInputError(await runError(world, withdrawal({ address: '0x22' })), 'Address');
 			assertInputError(await runError(world, withdrawal({ amount: '1.5' })), 'Amount');
+		});
+
+		it('the Transfer and Withdrawal pickers list the company\'s own, newest first, each only its kind', async () => {
+			const [sent] = await runJson(world, transfer({ amount: '4321', partnerTxId: 'picker-transfer' }));
+			const [withdrawn] = await runJson(world, withdrawal({ amount: '5432', partnerTxId: 'picker-withdrawal' }));
+			const pick = async (resource: string, filter?: string) =>
+				(
+					await node.methods.listSearch.searchTransactions.call(
+						loadOptionsContext(node, { parameters: { api: 'partnerApi', resource, operation: 'getStatus', companyId: company() }, credentials: { qredoApi: world.credential } }),
+						filter,
+					)
+				).results;
+			const transfers = await pick('transfer');
+			assert.match(String(transfers.find((r) => r.value === sent.tx_id)?.name), /^transfer 4321 ETH · pending · \d{4}-\d\d-\d\d \d\d:\d\d/);
+			assert.ok(!transfers.some((r) => r.value === withdrawn.tx_id), 'no withdrawal among the transfers');
+			const withdrawals = await pick('withdrawal');
+			assert.ok(withdrawals.some((r) => r.value === withdrawn.tx_id) && !withdrawals.some((r) => r.value === sent.tx_id));
+			assert.equal(new Set(withdrawals.map((r) => r.value)).size, withdrawals.length, 'each transaction once');
+			assert.deepEqual((await pick('transfer', String(sent.tx_id))).map((r) => r.value), [sent.tx_id], 'filtered by ID');
+			await assert.rejects(
+				node.methods.listSearch.searchTransactions.call(loadOptionsContext(node, { parameters: { api: 'partnerApi', resource: 'transfer', operation: 'getStatus', companyId: byId('') }, credentials: { qredoApi: world.credential } })),
+				/Choose a company first/,
+			);
 		});
 
 		it('get status of a transfer ID is a 404 (withdrawals only)', async () => {
