@@ -60,10 +60,14 @@ describe('scheduled fund operation example in a real n8n', { timeout: 10 * 60_00
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let settings: Record<string, unknown>;
+	let partnerCredential: { id: string; name: string };
 
 	before(async () => {
 		[tarball, sandbox] = await Promise.all([packPackage(), startDemoSandbox()]);
 		const credentials = demo.n8nCredentials(sandbox.creds, credentialIds('qredoSweep'));
+		const partner = credentials.find((c) => c.id === credentialIds('qredoSweep').partnerApi);
+		assert.ok(partner, 'the Qredo API credential');
+		partnerCredential = { id: partner.id, name: partner.name };
 		const built = sweepWorkflow(sandbox, credentials);
 		settings = built.settings;
 		n8n = await prepareN8n(tarball, credentials, [built.workflow], []);
@@ -101,6 +105,24 @@ describe('scheduled fund operation example in a real n8n', { timeout: 10 * 60_00
 		assert.equal(outputOf(runData, 'Transfer to Treasury').length, 0);
 		assert.equal(outputOf(runData, 'Below Threshold').length, 1);
 		assert.equal((await sweeps()).length, 1, 'still exactly one sweep');
+	});
+
+	test("the editor's pickers, through n8n's own resource-locator endpoint: the fund's wallets and the pending sweep", async () => {
+		await n8n.start();
+		const pick = (methodName: string, parameter: string, currentNodeParameters: Record<string, unknown>) =>
+			n8n.rest<{ results: Array<{ name: string; value: string }> }>('POST', '/dynamic-node-parameters/resource-locator-results', {
+				path: `parameters.${parameter}`,
+				nodeTypeAndVersion: { name: 'n8n-nodes-qredo.qredo', version: 1 },
+				methodName,
+				currentNodeParameters: { api: 'partnerApi', ...currentNodeParameters },
+				credentials: { qredoApi: partnerCredential },
+			});
+		const company = { __rl: true, mode: 'list', value: sandbox.creds.company.id };
+		const wallets = await pick('searchWallets', 'walletId', { resource: 'fund', operation: 'setWalletPolicy', companyId: company, fundId: { __rl: true, mode: 'id', value: sandbox.creds.fund.id } });
+		assert.deepEqual(wallets.results.map((r) => r.value).sort(), Object.values(sandbox.creds.fund.wallets).sort());
+		const [sweep] = await sweeps();
+		const transfers = await pick('searchTransactions', 'txId', { resource: 'transfer', operation: 'getStatus', companyId: company });
+		assert.match(String(transfers.results.find((r) => r.value === sweep.txId)?.name), /^transfer \d+ ETH · pending · /);
 	});
 
 	test('no secret in the execution data or the n8n log', async () => {
