@@ -20,28 +20,22 @@ export async function searchCompanies(this: ILoadOptionsFunctions, filter?: stri
 	};
 }
 
-export async function searchFunds(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const selected = this.getCurrentNodeParameter('companyId', { extractValue: true });
-	if (isBlank(selected)) throw new NodeOperationError(this.getNode(), 'Choose a company first: funds are listed per company');
-	const companyId = qredoId(selected, 'Company');
-	const body = await qredoApiRequest.call(this, {
-		surface: 'partnerApi',
-		method: 'GET',
-		path: apiPath('company', companyId, 'fund', 'search'),
-		query: { query: filter ?? '' },
-	});
-	return { results: listIn(body, 'list').map((fund) => ({ name: String(fund.name ?? fund.id), value: String(fund.id) })) };
-}
-
 /** The chosen ID of a company or fund picker of this operation, or undefined (not on this operation, or blank). */
 function chosen(context: ILoadOptionsFunctions, name: 'companyId' | 'fundId', field: string): string | undefined {
 	const value = context.getCurrentNodeParameter(name, { extractValue: true });
 	return isBlank(value) ? undefined : qredoId(value, field);
 }
 
-async function fundsOf(context: ILoadOptionsFunctions, companyId: string): Promise<Array<{ companyId: string; fundId: string }>> {
-	const body = await qredoApiRequest.call(context, { surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', 'search'), query: { query: '' } });
-	return listIn(body, 'list').map((fund) => ({ companyId, fundId: String(fund.id) }));
+/** The company's funds matching `filter` (Qredo's fund search). */
+async function fundsOf(context: ILoadOptionsFunctions, companyId: string, filter = ''): Promise<IDataObject[]> {
+	const body = await qredoApiRequest.call(context, { surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', 'search'), query: { query: filter } });
+	return listIn(body, 'list');
+}
+
+export async function searchFunds(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const companyId = chosen(this, 'companyId', 'Company');
+	if (companyId === undefined) throw new NodeOperationError(this.getNode(), 'Choose a company first: funds are listed per company');
+	return { results: (await fundsOf(this, companyId, filter ?? '')).map((fund) => ({ name: String(fund.name ?? fund.id), value: String(fund.id) })) };
 }
 
 /**
@@ -55,7 +49,7 @@ export async function searchWallets(this: ILoadOptionsFunctions, filter?: string
 	if (companyId !== undefined && fundId !== undefined) funds = [{ companyId, fundId }];
 	else {
 		const companies = companyId !== undefined ? [companyId] : (await searchCompanies.call(this, '')).results.map((c) => String(c.value));
-		funds = (await Promise.all(companies.map((id) => fundsOf(this, id)))).flat();
+		funds = (await Promise.all(companies.map(async (id) => (await fundsOf(this, id)).map((fund) => ({ companyId: id, fundId: String(fund.id) }))))).flat();
 	}
 	const details = await Promise.all(funds.map((f) => qredoApiRequest.call(this, { surface: 'partnerApi', method: 'GET', path: apiPath('company', f.companyId, 'fund', f.fundId) })));
 	const results = details.flatMap((fund) =>
@@ -91,10 +85,10 @@ export async function searchTransactions(this: ILoadOptionsFunctions, filter?: s
 	if (!kind) throw new NodeOperationError(this.getNode(), 'This operation has no transaction list');
 	const funds = await fundsOf(this, companyId);
 	const ledgers = await Promise.all(
-		funds.map((f) =>
+		funds.map((fund) =>
 			qredoApiRequestAllItems.call(
 				this,
-				{ surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', f.fundId, 'ledger'), query: { direction: 'out' } },
+				{ surface: 'partnerApi', method: 'GET', path: apiPath('company', companyId, 'fund', String(fund.id), 'ledger'), query: { direction: 'out' } },
 				{ listKey: 'List', totalKey: 'Total', returnAll: false, limit: LEDGER_ROWS_PER_FUND },
 			),
 		),
