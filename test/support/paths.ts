@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The repository root: the nearest folder above the compiled test that holds our package.json. */
@@ -26,3 +26,12 @@ export interface AmclVectors {
 }
 
 export const amclVectors = (): AmclVectors => fixture<AmclVectors>('amcl-bls-mpin.json');
+
+/** Every file under `dir` that `keep` accepts, skipping node_modules and the folders named in `skip`. */
+export function filesUnder(dir: string, keep: (path: string) => boolean, skip: readonly string[] = []): string[] {
+	return readdirSync(dir).flatMap((name) => {
+		const path = join(dir, name);
+		if (statSync(path).isDirectory()) return name === 'node_modules' || skip.includes(name) ? [] : filesUnder(path, keep, skip);
+		return keep(path) ? [path] : [];
+	});
+}

@@ -7,10 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ESLint } from 'eslint';
-import { repoRoot } from '../../support/paths';
+import { filesUnder, repoRoot } from '../../support/paths';
 import { packAndUnpack } from '../../support/npmPack';
 
 interface Scanner {
@@ -18,14 +18,6 @@ interface Scanner {
 }
 
 const SCANNER = '@n8n/scan-community-package/scanner/scanner.mjs';
-
-function files(dir: string, keep: (path: string) => boolean): string[] {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		if (name === 'node_modules') return [];
-		return statSync(path).isDirectory() ? files(path, keep) : keep(path) ? [path] : [];
-	});
-}
 
 /** `rule path` for every error, as the scanner's ESLint run reports them. */
 async function scan(dir: string, targets: string[]): Promise<Set<string>> {
@@ -55,10 +47,10 @@ function documented(): Set<string> {
 }
 
 test("n8n's scanner reports exactly the rules the README lists, on the sources and on the packed tarball", async () => {
-	const sourceFiles = [join(repoRoot, 'package.json'), ...['nodes', 'credentials'].flatMap((dir) => files(join(repoRoot, dir), (p) => /\.(ts|js|json)$/.test(p)))];
+	const sourceFiles = [join(repoRoot, 'package.json'), ...['nodes', 'credentials'].flatMap((dir) => filesUnder(join(repoRoot, dir), (p) => /\.(ts|js|json)$/.test(p)))];
 	const unpacked = packAndUnpack();
 	try {
-		const tarballFiles = [join(unpacked, 'package.json'), ...files(unpacked, (p) => p.endsWith('.js'))];
+		const tarballFiles = [join(unpacked, 'package.json'), ...filesUnder(unpacked, (p) => p.endsWith('.js'))];
 		assert.ok(tarballFiles.some((p) => p.endsWith('QredoTrigger.node.js')), 'the tarball was unpacked');
 		const broken = new Set([...(await scan(repoRoot, sourceFiles)), ...(await scan(unpacked, tarballFiles))]);
 		const listed = documented();

@@ -1,17 +1,11 @@
 /** Every "§N.N" a source comment cites is a section of docs/protocol.md, so no comment points at nothing. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from '../../support/paths';
+import { filesUnder, repoRoot } from '../../support/paths';
 
-function sources(dir: string): string[] {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return name === 'node_modules' || name === 'vendor' ? [] : sources(path);
-		return /\.(ts|js)$/.test(name) ? [path] : [];
-	});
-}
+const sources = (dir: string) => filesUnder(dir, (path) => /\.(ts|js)$/.test(path), ['vendor']);
 
 test('every § a comment cites exists in docs/protocol.md', () => {
 	const doc = readFileSync(join(repoRoot, 'docs', 'protocol.md'), 'utf8');
